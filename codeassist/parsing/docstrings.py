@@ -1,0 +1,341 @@
+"""Documentation parsing: sections for parameters, returns, yields and raises.
+
+Python docstrings come in three conventions, told apart by their markers:
+Google (`Args:` headers), NumPy (`Parameters` underlined with dashes) and Sphinx/reST
+(`:param x:` fields). Tag-based comments (JSDoc, TSDoc, Javadoc) live in `doctags.py` and
+Rustdoc's Markdown sections in `rustdoc.py`; Go doc comments have no sections.
+
+Every parser keeps line numbers relative to the text it was given, so a finding can point
+at the documentation line of the entry it is about.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from codeassist.units import DocItem, ParsedDoc
+
+PYTHON = "python"
+JSDOC = "jsdoc"
+JAVADOC = "javadoc"
+RUSTDOC = "rustdoc"
+GODOC = "godoc"
+
+_GOOGLE_SECTIONS = {
+    "args": "params",
+    "arguments": "params",
+    "parameters": "params",
+    "params": "params",
+    "keyword args": "keyword",
+    "keyword arguments": "keyword",
+    "kwargs": "keyword",
+    "other parameters": "keyword",
+    "returns": "returns",
+    "return": "returns",
+    "yields": "yields",
+    "yield": "yields",
+    "raises": "raises",
+    "raise": "raises",
+    "exceptions": "raises",
+}
+# Sections we recognise only so that they end the previous one.
+_OTHER_SECTIONS = (
+    "attributes|example|examples|note|notes|see also|todo|warning|warnings|warns|"
+    "references|methods|usage|receives"
+)
+_GOOGLE_HEADER = re.compile(
+    rf"^\s*({'|'.join(_GOOGLE_SECTIONS)}|{_OTHER_SECTIONS})\s*:\s*(.*)$", re.IGNORECASE
+)
+_NUMPY_UNDERLINE = re.compile(r"^\s*-{3,}\s*$")
+_SPHINX_FIELD = re.compile(
+    r"^\s*:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|raises?|except|"
+    r"exception|yields?|ytype)\b([^:]*):(.*)$"
+)
+_GOOGLE_ITEM = re.compile(r"^(\\?\*{0,2}[A-Za-z_][\w.]*(?:\s*,\s*\\?\*{0,2}[A-Za-z_]\w*)*)"
+                          r"\s*(?:\(([^)]*)\))?\s*:(.*)$")
+_NUMPY_ITEM = re.compile(r"^(\\?\*{0,2}[A-Za-z_]\w*(?:\s*,\s*\\?\*{0,2}[A-Za-z_]\w*)*)\s*(?::(.*))?$")
+
+
+def parse_doc(text: str, convention: str) -> ParsedDoc:
+    """Parse documentation text written in a language's convention.
+
+    Args:
+        text: The documentation without comment markers or string quotes.
+        convention: One of PYTHON, JSDOC, JAVADOC, RUSTDOC, GODOC.
+
+    Returns:
+        The sections found.
+    """
+    parser = _PARSERS.get(convention)
+    if parser is None:
+        return ParsedDoc(style="plain", summary=summary_of(text))
+    return parser(text)
+
+
+def summary_of(text: str) -> str:
+    """Return the first paragraph of documentation, on one line.
+
+    Args:
+        text: Documentation text.
+
+    Returns:
+        The first paragraph with whitespace collapsed.
+    """
+    paragraph: list[str] = []
+    for line in text.strip().splitlines():
+        if not line.strip():
+            break
+        paragraph.append(line.strip())
+    return " ".join(paragraph)
+
+
+def clean_name(name: str) -> str:
+    """Strip the markers a documented parameter name may carry (`*args`, `\\*\\*kw`, `[x=1]`).
+
+    Args:
+        name: The name as written.
+
+    Returns:
+        The bare identifier.
+    """
+    return name.replace("\\", "").strip().lstrip("*[").split("=")[0].rstrip("]").strip()
+
+
+def _dedent_lines(text: str) -> list[str]:
+    """Split a docstring into lines and remove the common indentation of lines after the first.
+
+    The line count is kept so indices still map to file lines.
+    """
+    lines = text.expandtabs().splitlines()
+    indents = [len(line) - len(line.lstrip()) for line in lines[1:] if line.strip()]
+    margin = min(indents, default=0)
+    return [lines[0].strip()] + [line[margin:].rstrip() for line in lines[1:]] if lines else []
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _is_none(text: str | None) -> bool:
+    return (text or "").strip().rstrip(".").strip("`") == "None"
+
+
+def parse_python(text: str) -> ParsedDoc:
+    """Parse a Python docstring in whichever of the Sphinx, NumPy or Google styles it uses.
+
+    Args:
+        text: The docstring content, as written between the quotes.
+
+    Returns:
+        The sections found; style "plain" when none.
+    """
+    lines = _dedent_lines(text)
+    if any(_SPHINX_FIELD.match(line) for line in lines):
+        return _parse_sphinx(lines, text)
+    if any(
+        _NUMPY_UNDERLINE.match(lines[i + 1]) and lines[i].strip() for i in range(len(lines) - 1)
+    ):
+        return _parse_numpy(lines, text)
+    if any(_is_google_header(line) for line in lines):
+        return _parse_google(lines, text)
+    return ParsedDoc(style="plain", summary=summary_of(text))
+
+
+def _is_google_header(line: str) -> bool:
+    match = _GOOGLE_HEADER.match(line)
+    if not match:
+        return False
+    # "Returns: the value" is a one-line section; "Args: x" is prose.
+    return not match.group(2) or match.group(1).lower() in ("returns", "return", "yields", "yield")
+
+
+def _split_names(names: str) -> list[str]:
+    return [clean_name(part) for part in names.split(",") if clean_name(part)]
+
+
+class _Sections:
+    """Collects entries while a parser walks the sections."""
+
+    def __init__(self) -> None:
+        self.params: list[DocItem] | None = None
+        self.keyword: list[DocItem] = []
+        self.returns: DocItem | None = None
+        self.yields: DocItem | None = None
+        self.raises: list[DocItem] | None = None
+
+    def add(self, section: str, item: DocItem) -> None:
+        if section == "params":
+            self.params = (self.params or []) + [item]
+        elif section == "keyword":
+            self.keyword.append(item)
+        elif section == "raises":
+            self.raises = (self.raises or []) + [item]
+        elif section == "returns" and self.returns is None and not _is_none(item.type or item.description):
+            self.returns = item
+        elif section == "yields" and self.yields is None and not _is_none(item.type or item.description):
+            self.yields = item
+
+    def open(self, section: str) -> None:
+        if section == "params" and self.params is None:
+            self.params = []
+        elif section == "raises" and self.raises is None:
+            self.raises = []
+
+    def result(self, style: str, text: str) -> ParsedDoc:
+        return ParsedDoc(
+            style=style,
+            summary=summary_of(text),
+            params=tuple(self.params) if self.params is not None else None,
+            keyword_params=tuple(self.keyword),
+            returns=self.returns,
+            yields=self.yields,
+            raises=tuple(self.raises) if self.raises is not None else None,
+        )
+
+
+def _parse_google(lines: list[str], text: str) -> ParsedDoc:
+    found = _Sections()
+    section: str | None = None
+    header_indent = 0
+    item_indent: int | None = None
+    for number, line in enumerate(lines):
+        if not line.strip():
+            continue
+        header = _GOOGLE_HEADER.match(line) if _is_google_header(line) else None
+        if header and (section is None or _indent(line) <= header_indent):
+            section = _GOOGLE_SECTIONS.get(header.group(1).lower(), "other")
+            header_indent, item_indent = _indent(line), None
+            found.open(section)
+            inline = header.group(2).strip()
+            if inline and section in ("returns", "yields"):
+                found.add(section, DocItem("", None, inline, number))
+            continue
+        if section is None:
+            continue
+        if _indent(line) <= header_indent:
+            section = None
+            continue
+        if item_indent is None:
+            item_indent = _indent(line)
+        if _indent(line) > item_indent:
+            continue  # continuation of the previous entry
+        entry = line.strip()
+        if section in ("params", "keyword"):
+            match = _GOOGLE_ITEM.match(entry)
+            if match:
+                for name in _split_names(match.group(1)):
+                    found.add(section, DocItem(name, match.group(2), match.group(3).strip(), number))
+        elif section == "raises":
+            name = entry.split(":")[0].strip()
+            if re.fullmatch(r"[A-Za-z_][\w.]*", name):
+                found.add(section, DocItem(name, None, entry.partition(":")[2].strip(), number))
+        elif section in ("returns", "yields"):
+            kind, _, description = entry.partition(":")
+            if description and re.fullmatch(r"[\w.\[\], |]+", kind):
+                found.add(section, DocItem("", kind.strip(), description.strip(), number))
+            else:
+                found.add(section, DocItem("", None, entry, number))
+    return found.result("google", text)
+
+
+_NUMPY_SECTIONS = {
+    "parameters": "params",
+    "params": "params",
+    "other parameters": "keyword",
+    "returns": "returns",
+    "yields": "yields",
+    "raises": "raises",
+}
+
+
+def _parse_numpy(lines: list[str], text: str) -> ParsedDoc:
+    found = _Sections()
+    section: str | None = None
+    base = 0
+    number = 0
+    while number < len(lines):
+        line = lines[number]
+        if number + 1 < len(lines) and line.strip() and _NUMPY_UNDERLINE.match(lines[number + 1]):
+            section = _NUMPY_SECTIONS.get(line.strip().lower(), "other")
+            base = _indent(line)
+            found.open(section)
+            number += 2
+            continue
+        if section and line.strip() and _indent(line) == base:
+            entry = line.strip()
+            if section in ("params", "keyword"):
+                match = _NUMPY_ITEM.match(entry)
+                if match:
+                    for name in _split_names(match.group(1)):
+                        found.add(section, DocItem(name, (match.group(2) or "").strip() or None, "", number))
+            elif section == "raises":
+                found.add(section, DocItem(entry.split(":")[0].strip(), None, "", number))
+            elif section in ("returns", "yields"):
+                name, _, kind = entry.partition(":")
+                found.add(section, DocItem("", (kind or name).strip(), "", number))
+        number += 1
+    return found.result("numpy", text)
+
+
+_SPHINX_KINDS = {
+    "param": "params",
+    "parameter": "params",
+    "arg": "params",
+    "argument": "params",
+    "key": "keyword",
+    "keyword": "keyword",
+    "return": "returns",
+    "returns": "returns",
+    "rtype": "returns",
+    "raise": "raises",
+    "raises": "raises",
+    "except": "raises",
+    "exception": "raises",
+    "yield": "yields",
+    "yields": "yields",
+    "ytype": "yields",
+}
+
+
+def _parse_sphinx(lines: list[str], text: str) -> ParsedDoc:
+    found = _Sections()
+    for number, line in enumerate(lines):
+        match = _SPHINX_FIELD.match(line)
+        if not match:
+            continue
+        field, argument, body = match.group(1), match.group(2).split(), match.group(3).strip()
+        section = _SPHINX_KINDS.get(field)
+        if section is None:
+            continue  # :type x: only describes a parameter documented elsewhere
+        found.open(section)
+        if section in ("params", "keyword") and argument:
+            kind = " ".join(argument[:-1]) or None
+            found.add(section, DocItem(clean_name(argument[-1]), kind, body, number))
+        elif section == "raises":
+            for name in argument or [body]:
+                found.add(section, DocItem(name.strip(","), None, body, number))
+        elif section in ("returns", "yields"):
+            kind = body if field in ("rtype", "ytype") else None
+            found.add(section, DocItem("", kind, "" if kind else body, number))
+    return found.result("sphinx", text)
+
+
+def _parse_tags(text: str) -> ParsedDoc:
+    from codeassist.parsing import doctags
+
+    return doctags.parse(text)
+
+
+def _parse_rustdoc(text: str) -> ParsedDoc:
+    from codeassist.parsing import rustdoc
+
+    return rustdoc.parse(text)
+
+
+_PARSERS: dict[str, Callable[[str], ParsedDoc]] = {
+    PYTHON: parse_python,
+    JSDOC: _parse_tags,
+    JAVADOC: _parse_tags,
+    RUSTDOC: _parse_rustdoc,
+}

@@ -1,0 +1,126 @@
+"""From source bytes to CodeUnits: run the language's definitions query, then its extractor.
+
+The query (`queries/<lang>.scm`) finds definitions and their names with the
+`@definition.<kind>` / `@name` convention, plus optional `@scope` containers (a Rust `impl`
+block) that name methods without being units. This module works out nesting, qualified
+names and method-vs-function once for every language; the extractor module turns one
+definition node into a CodeUnit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from codeassist.parsing.languages import LANGUAGES, parser, query
+from codeassist.parsing.nodes import first_error_line, text
+from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+
+@dataclass(frozen=True)
+class Definition:
+    """One definition found by the query, with what the driver worked out about it.
+
+    Attributes:
+        node: The definition node.
+        name: The unit's own name.
+        kind: "function", "method" or "class".
+        qualname: The name through enclosing definitions and scopes.
+        path: The file the unit is in.
+        language: The registry name of the language.
+    """
+
+    node: Node
+    name: str
+    kind: str
+    qualname: str
+    path: str
+    language: str
+
+
+class Extractor(Protocol):
+    """What a language's extractor module provides."""
+
+    SEPARATOR: str
+
+    def build(self, definition: Definition) -> CodeUnit:
+        """Turn one definition into a CodeUnit."""
+
+    def qualname_prefix(self, node: Node) -> str | None:
+        """Return a prefix that the nesting does not show (a Go receiver type), if any."""
+
+
+@dataclass
+class ParseResult:
+    """The units of one file and the problems met while parsing it."""
+
+    units: list[CodeUnit] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def parse_source(source: bytes | str, language: str, path: str = "<string>") -> ParseResult:
+    """Parse source text and return its units.
+
+    Units whose text contains a syntax error are left out and named in `problems`; the
+    rest of the file is still returned.
+
+    Args:
+        source: The file content.
+        language: A key of LANGUAGES.
+        path: The path to record in each unit.
+
+    Returns:
+        The units in source order, and the problems.
+    """
+    if isinstance(source, str):
+        source = source.encode("utf-8")
+    spec = LANGUAGES[language]
+    extractor: Extractor = importlib.import_module(spec.extractor)  # type: ignore[assignment]
+    tree = parser(language).parse(source)
+    result = ParseResult()
+    error_line = first_error_line(tree.root_node)
+
+    from tree_sitter import QueryCursor
+
+    found: list[tuple[Node, str, str]] = []  # (node, name, capture kind)
+    for _, captures in QueryCursor(query(language)).matches(tree.root_node):
+        name_nodes = captures.get("name", [])
+        for capture, nodes in captures.items():
+            if capture.startswith("definition.") or capture == "scope":
+                kind = capture.removeprefix("definition.")
+                found.append((nodes[0], text(name_nodes[0]) if name_nodes else "", kind))
+    found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
+
+    # A stack of enclosing definitions/scopes, by byte range, gives nesting in one pass.
+    stack: list[tuple[Node, str, str]] = []  # (node, qualname, kind)
+    seen: set[tuple[int, int, str]] = set()
+    for node, name, kind in found:
+        key = (node.start_byte, node.end_byte, kind)
+        if key in seen or not name:
+            continue
+        seen.add(key)
+        while stack and stack[-1][0].end_byte <= node.start_byte:
+            stack.pop()
+        parent_qualname, parent_kind = (stack[-1][1], stack[-1][2]) if stack else ("", "")
+        prefix = extractor.qualname_prefix(node)
+        owner = prefix if prefix is not None else parent_qualname
+        qualname = f"{owner}{extractor.SEPARATOR}{name}" if owner else name
+        if kind == FUNCTION and (parent_kind in (CLASS, "scope") or prefix is not None):
+            kind = METHOD
+        stack.append((node, qualname, kind))
+        if kind == "scope":
+            continue
+        if node.has_error:
+            line = first_error_line(node) or node.start_point[0] + 1
+            result.problems.append(f"syntax error at line {line}: skipped `{qualname}`")
+            continue
+        result.units.append(
+            extractor.build(Definition(node, name, kind, qualname, path, language))
+        )
+    if error_line is not None and not result.problems:
+        result.problems.append(f"syntax error at line {error_line}: the units around it were kept")
+    return result
