@@ -45,6 +45,24 @@ def log_path() -> Path:
     return directory / "codeassist.log"
 
 
+def log_exception(exc: BaseException) -> str:
+    """Append the traceback of `exc` to the log file.
+
+    Args:
+        exc: The exception.
+
+    Returns:
+        Where the traceback went, for a message ("traceback in PATH").
+    """
+    path = log_path()
+    try:
+        with path.open("a", encoding="utf-8") as log:
+            log.write("".join(traceback.format_exception(exc)))
+    except OSError:
+        return "no log could be written"
+    return f"traceback in {path}"
+
+
 def report_error(exc: BaseException) -> int:
     """Print one line about `exc` on stderr and return the error exit code.
 
@@ -57,13 +75,7 @@ def report_error(exc: BaseException) -> int:
     if isinstance(exc, CodeassistError):
         print(f"codeassist: error: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    path = log_path()
-    try:
-        with path.open("a", encoding="utf-8") as log:
-            log.write("".join(traceback.format_exception(exc)))
-        where = f"traceback in {path}"
-    except OSError:
-        where = "no log could be written"
+    where = log_exception(exc)
     print(
         f"codeassist: internal error: {type(exc).__name__}: {exc} ({where}); "
         "please report it with that log",

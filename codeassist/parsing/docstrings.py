@@ -52,9 +52,11 @@ _SPHINX_FIELD = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|raises?|except|"
     r"exception|yields?|ytype)\b([^:]*):(.*)$"
 )
-_GOOGLE_ITEM = re.compile(r"^(\\?\*{0,2}[A-Za-z_][\w.]*(?:\s*,\s*\\?\*{0,2}[A-Za-z_]\w*)*)"
+_GOOGLE_ITEM = re.compile(r"^((?:\\{0,2}\*){0,2}[A-Za-z_][\w.]*(?:\s*,\s*(?:\\{0,2}\*){0,2}[A-Za-z_]\w*)*)"
                           r"\s*(?:\(([^)]*)\))?\s*:(.*)$")
-_NUMPY_ITEM = re.compile(r"^(\\?\*{0,2}[A-Za-z_]\w*(?:\s*,\s*\\?\*{0,2}[A-Za-z_]\w*)*)\s*(?::(.*))?$")
+_NUMPY_ITEM = re.compile(
+    r"^((?:\\{0,2}\*){0,2}[A-Za-z_]\w*(?:\s*,\s*(?:\\{0,2}\*){0,2}[A-Za-z_]\w*)*)\s*(?::(.*))?$"
+)
 
 
 def parse_doc(text: str, convention: str) -> ParsedDoc:
@@ -117,8 +119,12 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip())
 
 
+_NONE = re.compile(r"^(?:always\s+)?`*None`*\.?$", re.IGNORECASE)
+
+
 def _is_none(text: str | None) -> bool:
-    return (text or "").strip().rstrip(".").strip("`") == "None"
+    # "Returns: None." documents that nothing is returned.
+    return bool(_NONE.match((text or "").strip()))
 
 
 def parse_python(text: str) -> ParsedDoc:

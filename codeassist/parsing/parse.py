@@ -18,7 +18,7 @@ from codeassist.parsing.nodes import first_error_line, text
 from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
 
 if TYPE_CHECKING:
-    from tree_sitter import Node
+    from tree_sitter import Node, Tree
 
 
 @dataclass(frozen=True)
@@ -56,10 +56,27 @@ class Extractor(Protocol):
 
 @dataclass
 class ParseResult:
-    """The units of one file and the problems met while parsing it."""
+    """The units of one file, the problems met while parsing it, and the tree."""
 
     units: list[CodeUnit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    tree: Tree | None = None
+
+    def is_comment_at(self, line: int, column: int) -> bool:
+        """Tell whether a 1-based position lies inside a comment.
+
+        Args:
+            line: 1-based line.
+            column: 1-based column (a byte offset + 1).
+
+        Returns:
+            True when the smallest node there is a comment.
+        """
+        if self.tree is None:
+            return False
+        point = (line - 1, column - 1)
+        node = self.tree.root_node.descendant_for_point_range(point, point)
+        return node is not None and "comment" in node.type
 
 
 def parse_source(source: bytes | str, language: str, path: str = "<string>") -> ParseResult:
@@ -81,7 +98,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
     spec = LANGUAGES[language]
     extractor: Extractor = importlib.import_module(spec.extractor)  # type: ignore[assignment]
     tree = parser(language).parse(source)
-    result = ParseResult()
+    result = ParseResult(tree=tree)
     error_line = first_error_line(tree.root_node)
 
     from tree_sitter import QueryCursor

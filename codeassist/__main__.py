@@ -1,0 +1,5 @@
+"""`python -m codeassist`."""
+
+from codeassist.cli import main
+
+raise SystemExit(main())

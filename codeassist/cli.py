@@ -1,0 +1,231 @@
+"""The command line: one function per subcommand, each returning an exit code.
+
+Exit codes: 0 clean, 1 findings, 2 usage, configuration or internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from codeassist import __version__
+from codeassist.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CodeassistError, report_error
+
+
+def _codes(value: str) -> tuple[str, ...]:
+    return tuple(code.strip().upper() for code in value.split(",") if code.strip())
+
+
+def _parser() -> argparse.ArgumentParser:
+    from codeassist.config import FORMATS
+
+    parser = argparse.ArgumentParser(
+        prog="codeassist",
+        description="Local code reviewer: documentation that no longer tells the truth.",
+    )
+    parser.add_argument("--version", action="version", version=f"codeassist {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    check = commands.add_parser("check", help="check files or directories (static rules)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: .)")
+    check.add_argument("--select", type=_codes, help="rule-id prefixes to enable, comma-separated")
+    check.add_argument("--ignore", type=_codes, help="rule-id prefixes to disable, comma-separated")
+    check.add_argument("--format", choices=FORMATS, help="output format (default: text)")
+    check.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    check.add_argument("--config", type=Path, help="TOML file with [tool.codeassist] (default: pyproject.toml at the root)")
+    check.add_argument("--baseline", type=Path, help="report only findings not in this baseline")
+    check.add_argument("--generate-baseline", type=Path, metavar="FILE", help="write all current findings to FILE and exit 0")
+    check.add_argument("--max-file-bytes", type=int, help="skip larger files (default 1000000)")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.set_defaults(handler=run_check)
+
+    outline = commands.add_parser("outline", help="list the functions, methods and classes of a file")
+    outline.add_argument("file", type=Path)
+    outline.add_argument("--format", choices=("text", "json"), default="text")
+    outline.set_defaults(handler=run_outline)
+
+    rule = commands.add_parser("rule", help="show a rule's documentation, or list all rules")
+    rule.add_argument("rule_id", nargs="?", metavar="RULE", help="a rule id such as CA101")
+    rule.set_defaults(handler=run_rule)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the subcommand.
+
+    Args:
+        argv: Arguments without the program name; defaults to sys.argv[1:].
+
+    Returns:
+        The exit code.
+    """
+    args = _parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("codeassist: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # the one funnel: a line for the user, the traceback to a log
+        return report_error(exc)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """`codeassist check`: run the static rules over files and report.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0 without findings, 1 with findings.
+    """
+    from codeassist import config, files
+    from codeassist.report import render
+    from codeassist.review import baseline
+    from codeassist.review.engine import check_files
+    from codeassist.review.rules import all_rules
+    from codeassist.review.selection import Selection
+
+    paths = args.paths or [Path(".")]
+    root = files.find_root(paths[0])
+    settings = config.with_overrides(
+        config.load(root, args.config),
+        select=args.select,
+        ignore=args.ignore,
+        format=args.format,
+        max_file_bytes=args.max_file_bytes,
+    )
+    if settings.max_file_bytes <= 0:
+        raise CodeassistError("--max-file-bytes must be positive", "pass a size in bytes")
+    selection = Selection(settings.select, settings.ignore, settings.per_file_ignores)
+    sources, skipped = files.collect(paths, root, exclude=settings.exclude)
+    result = check_files(
+        sources, selection, severity=settings.severity, max_file_bytes=settings.max_file_bytes,
+        progress=_progress(len(sources)),
+    )
+    result.skipped = skipped + result.skipped
+    if args.generate_baseline is not None:
+        baseline.write(args.generate_baseline, result.findings)
+        print(f"codeassist: wrote {len(result.findings)} findings to {args.generate_baseline}", file=sys.stderr)
+        return EXIT_CLEAN
+    baseline_file = args.baseline or (root / settings.baseline if settings.baseline else None)
+    if baseline_file is not None:
+        result.findings = baseline.subtract(result.findings, baseline.load(baseline_file))
+    _emit(render(settings.format, result, all_rules()), args.output)
+    if result.findings and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _progress(total: int):  # noqa: ANN202 - a callback or None
+    """Return a per-file callback that draws a progress bar on a terminal, for long runs."""
+    if total < 200 or not sys.stderr.isatty():
+        return None
+    from rich.progress import Progress
+
+    bar = Progress(transient=True)
+    task = bar.add_task("checking", total=total)
+    bar.start()
+    seen = 0
+
+    def advance(_file: object) -> None:
+        nonlocal seen
+        seen += 1
+        bar.advance(task)
+        if seen >= total:
+            bar.stop()
+
+    return advance
+
+
+def _emit(report: str, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.write(report)
+        sys.stdout.flush()
+        return
+    from codeassist.outputs import write_atomic
+
+    write_atomic(output, report)
+
+
+def run_outline(args: argparse.Namespace) -> int:
+    """`codeassist outline`: print the units of one file.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0, or 2 when the file cannot be parsed at all.
+    """
+    from codeassist.config import DEFAULT_MAX_FILE_BYTES
+    from codeassist.files import read_source
+    from codeassist.parsing.languages import LANGUAGES, language_for_path
+    from codeassist.parsing.parse import parse_source
+
+    path: Path = args.file
+    if not path.is_file():
+        raise CodeassistError(f"no such file: {path}", "pass the path of a source file")
+    spec = language_for_path(path)
+    if spec is None:
+        known = ", ".join(s for lang in LANGUAGES.values() for s in lang.suffixes)
+        raise CodeassistError(f"unsupported file type: {path}", f"codeassist parses {known}")
+    text, reason = read_source(path, DEFAULT_MAX_FILE_BYTES)
+    if text is None:
+        raise CodeassistError(f"cannot outline {path}: {reason}", "pass a UTF-8 text source file")
+    parsed = parse_source(text, spec.name, path.as_posix())
+    for problem in parsed.problems:
+        print(f"codeassist: {path}: {problem}", file=sys.stderr)
+    if args.format == "json":
+        document = {"path": path.as_posix(), "language": spec.name,
+                    "units": [_unit_json(u) for u in parsed.units], "problems": parsed.problems}
+        print(json.dumps(document, indent=2))
+        return EXIT_CLEAN
+    for unit in parsed.units:
+        params = ", ".join(p.name for p in unit.params)
+        doc = "documented" if unit.has_doc else "no doc"
+        print(f"{unit.start_line}-{unit.end_line} {unit.kind} {unit.qualname}({params}) [{doc}]")
+    return EXIT_CLEAN
+
+
+def _unit_json(unit: object) -> dict[str, object]:
+    from dataclasses import asdict
+
+    data = asdict(unit)  # type: ignore[call-overload]
+    data.pop("body")
+    doc = data.pop("doc")
+    data["has_doc"] = doc is not None
+    if doc is not None:
+        parsed = doc.pop("parsed")
+        doc.pop("text")
+        data["doc"] = {**doc, "style": parsed["style"], "summary": parsed["summary"]}
+    return data
+
+
+def run_rule(args: argparse.Namespace) -> int:
+    """`codeassist rule [ID]`: print one rule's documentation page, or list every rule.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0, or 2 for an unknown rule id.
+    """
+    from codeassist.review.rules import all_rules
+
+    rules = all_rules()
+    if args.rule_id is None:
+        for rule in rules.values():
+            print(f"{rule.id}  {rule.name:<30} {rule.severity:<8} {rule.summary}")
+        return EXIT_CLEAN
+    rule = rules.get(args.rule_id.upper())
+    if rule is None:
+        raise CodeassistError(f"unknown rule: {args.rule_id}", "run `codeassist rule` to list the rules")
+    print(rule.page(), end="")
+    return EXIT_CLEAN
+
+
+__all__ = ["main", "EXIT_ERROR"]

@@ -1,0 +1,168 @@
+"""Settings: defaults ← `[tool.codeassist]` in pyproject.toml ← command-line flags.
+
+Components never read this object; the CLI turns it into plain arguments. Unknown keys
+warn, and every problem in the table is reported at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from codeassist.errors import CodeassistError
+
+FORMATS = ("text", "json", "sarif", "github", "rdjsonl")
+SEVERITIES = ("error", "warning", "info")
+DEFAULT_MAX_FILE_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its default.
+
+    Attributes:
+        select: Rule-id prefixes to enable.
+        ignore: Rule-id prefixes to disable; the longest matching prefix wins.
+        per_file_ignores: Glob pattern → rule-id prefixes ignored in matching files.
+        exclude: Gitignore-style patterns of files never checked, even when named.
+        severity: Rule id or prefix → severity that replaces the rule's default.
+        format: The default output format.
+        max_file_bytes: Larger files are skipped and reported.
+        baseline: A baseline file to subtract, relative to the project root.
+        source: Where the settings were read from, for messages.
+    """
+
+    select: tuple[str, ...] = ("CA",)
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    format: str = "text"
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    baseline: str | None = None
+    source: str = "defaults"
+
+
+_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings) if f.name != "source"}
+
+
+def load(root: Path, config_file: Path | None = None) -> Settings:
+    """Read `[tool.codeassist]` from a pyproject.toml.
+
+    Args:
+        root: The project root; its pyproject.toml is read when `config_file` is None.
+        config_file: An explicit TOML file (a pyproject.toml or a file with the same table).
+
+    Returns:
+        The settings; defaults when there is no file or no table.
+
+    Raises:
+        CodeassistError: When the file cannot be read or the table has invalid values.
+    """
+    path = config_file or root / "pyproject.toml"
+    if not path.is_file():
+        if config_file is not None:
+            raise CodeassistError(f"config file not found: {path}", "check the --config path")
+        return Settings()
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise CodeassistError(f"cannot read {path}: {exc}", "fix the TOML syntax") from None
+    table = document.get("tool", {}).get("codeassist")
+    if table is None and config_file is not None and "tool" not in document:
+        table = document  # a dedicated file may hold the table at top level
+    if table is None:
+        return Settings()
+    return from_table(table, str(path))
+
+
+def from_table(table: dict[str, Any], source: str) -> Settings:
+    """Validate a `[tool.codeassist]` table.
+
+    Args:
+        table: The parsed TOML table.
+        source: The file it came from, for messages.
+
+    Returns:
+        The settings.
+
+    Raises:
+        CodeassistError: Listing every invalid value at once.
+    """
+    values: dict[str, Any] = {"source": source}
+    problems: list[str] = []
+    for key, value in table.items():
+        name = _KEYS.get(key) or _KEYS.get(key.replace("_", "-"))
+        if name is None:
+            print(f"codeassist: warning: unknown key `{key}` in {source} ignored", file=sys.stderr)
+            continue
+        try:
+            values[name] = _convert(name, value)
+        except ValueError as exc:
+            problems.append(f"`{key}` {exc}")
+    if problems:
+        raise CodeassistError(
+            f"invalid [tool.codeassist] in {source}: " + "; ".join(problems),
+            "fix those keys (see README, Configuration)",
+        )
+    return Settings(**values)
+
+
+def _codes(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ValueError("must be a list of rule-id prefixes such as [\"CA1\"]")
+    codes = tuple(v.strip().upper() for v in value)
+    bad = [c for c in codes if not c.startswith("CA")]
+    if bad:
+        raise ValueError(f"has unknown rule prefixes {bad}; rule ids start with CA")
+    return codes
+
+
+def _convert(name: str, value: Any) -> Any:
+    if name in ("select", "ignore"):
+        return _codes(value)
+    if name == "exclude":
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValueError("must be a list of glob patterns")
+        return tuple(value)
+    if name == "per_file_ignores":
+        if not isinstance(value, dict):
+            raise ValueError('must be a table of pattern = ["CA1..."]')
+        return {pattern: _codes(codes) for pattern, codes in value.items()}
+    if name == "severity":
+        if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
+            raise ValueError(f"must map rule ids to one of {', '.join(SEVERITIES)}")
+        _codes(list(value))
+        return {k.upper(): v for k, v in value.items()}
+    if name == "format":
+        if value not in FORMATS:
+            raise ValueError(f"must be one of {', '.join(FORMATS)}")
+        return value
+    if name == "max_file_bytes":
+        if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+            raise ValueError("must be a positive integer")
+        return value
+    if name == "baseline":
+        if not isinstance(value, str):
+            raise ValueError("must be a path")
+        return value
+    raise ValueError("is not supported")
+
+
+def with_overrides(settings: Settings, **overrides: Any) -> Settings:
+    """Apply command-line values that were given (None means not given).
+
+    Args:
+        settings: Settings from the file.
+        **overrides: Field names → values from the command line.
+
+    Returns:
+        The merged settings.
+    """
+    given = {key: value for key, value in overrides.items() if value is not None}
+    return replace(settings, **given)

@@ -1,0 +1,147 @@
+"""Run the rules over files: parse, check each unit, apply selection, suppression, severity.
+
+The engine takes plain arguments (files, a Selection, severity overrides); the CLI builds
+them from the settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import replace
+
+from codeassist.errors import log_exception
+from codeassist.files import SourceFile, read_source
+from codeassist.parsing.parse import parse_source
+from codeassist.review import suppression
+from codeassist.review.rules import all_rules, unit_checks
+from codeassist.review.rules.base import fingerprint
+from codeassist.review.rules.meta import CA001
+from codeassist.review.selection import Selection
+from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
+
+
+def check_files(
+    files: list[SourceFile],
+    selection: Selection,
+    *,
+    severity: Mapping[str, str] | None = None,
+    max_file_bytes: int = 1_000_000,
+    progress: Callable[[SourceFile], None] | None = None,
+) -> CheckResult:
+    """Check every file and gather the findings.
+
+    Args:
+        files: The files to check.
+        selection: Which rules are on.
+        severity: Rule id or prefix → severity replacing the default.
+        max_file_bytes: Larger files are skipped.
+        progress: Called once per file before it is checked.
+
+    Returns:
+        Findings sorted by path and line, skips, and the suppressed count.
+    """
+    result = CheckResult()
+    for file in files:
+        if progress is not None:
+            progress(file)
+        text, reason = read_source(file.path, max_file_bytes)
+        if text is None:
+            result.skipped.append(Skipped(file.rel, reason or "unreadable"))
+            continue
+        result.files_checked += 1
+        try:
+            findings, suppressed, problems = check_text(text, file.language, file.rel, selection)
+        except Exception as exc:  # a bug on one file must not hide the others' findings
+            where = log_exception(exc)
+            result.skipped.append(Skipped(file.rel, f"internal error ({where}); please report it"))
+            continue
+        result.suppressed += suppressed
+        result.skipped += [Skipped(file.rel, problem) for problem in problems]
+        result.findings += [_with_severity(f, severity or {}) for f in findings]
+    result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
+    return result
+
+
+def check_text(
+    text: str, language: str, path: str, selection: Selection
+) -> tuple[list[Finding], int, list[str]]:
+    """Check one file's content.
+
+    Args:
+        text: The file content.
+        language: Its language registry name.
+        path: Its repository-relative path.
+        selection: Which rules are on.
+
+    Returns:
+        The findings left after suppression, how many were suppressed, and parse problems.
+    """
+    parsed = parse_source(text, language, path)
+    doc_lines = {unit.doc.start_line for unit in parsed.units if unit.doc is not None}
+    directives = {
+        line: directive
+        for line, directive in suppression.scan(text).items()
+        if line in doc_lines or parsed.is_comment_at(line, directive.column)
+    }
+    findings: list[Finding] = []
+    suppressed = 0
+    for unit in parsed.units:
+        for finding in _unit_findings(unit):
+            if not selection.enabled(finding.rule, path):
+                continue
+            if _suppress(finding, unit, directives):
+                suppressed += 1
+            else:
+                findings.append(finding)
+    if selection.enabled(CA001.id, path):
+        findings += _unused(directives, path, selection)
+    return findings, suppressed, parsed.problems
+
+
+def _unit_findings(unit: CodeUnit) -> Iterator[Finding]:
+    for check in unit_checks():
+        yield from check(unit)
+
+
+def _suppress(finding: Finding, unit: CodeUnit, directives: dict[int, suppression.Directive]) -> bool:
+    lines = {finding.line, unit.start_line}
+    if unit.doc is not None:
+        lines.add(unit.doc.start_line)
+    for line in sorted(lines):
+        directive = directives.get(line)
+        code = directive.match(finding.rule) if directive else None
+        if directive is not None and code is not None:
+            directive.used.add(code)
+            return True
+    return False
+
+
+def _unused(
+    directives: dict[int, suppression.Directive], path: str, selection: Selection
+) -> list[Finding]:
+    ran = [rule_id for rule_id in all_rules() if selection.enabled(rule_id, path)]
+    findings = []
+    for directive in directives.values():
+        codes = directive.codes or ("*",)
+        for code in codes:
+            judged = any(r.startswith(code) for r in ran) if code != "*" else bool(ran)
+            if code in directive.used or not judged:
+                continue
+            what = f"`{code}`" if code != "*" else "comment"
+            message = f"suppression {what} matches no finding; remove it"
+            findings.append(_directive_finding(path, directive.line, message))
+    return findings
+
+
+def _directive_finding(path: str, line: int, message: str) -> Finding:
+    # No symbol and no line in the fingerprint, so a baseline survives code moving.
+    return Finding(
+        rule=CA001.id, name=CA001.name, severity=CA001.severity, path=path, line=line,
+        column=1, end_line=line, end_column=1, message=message,
+        fingerprint=fingerprint(CA001.id, path, "", message),
+    )
+
+
+def _with_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
+    match = max((p for p in severity if finding.rule.startswith(p)), key=len, default=None)
+    return replace(finding, severity=severity[match]) if match else finding

@@ -1,0 +1,1 @@
+"""Recipes that produce codeassist's shipped artifacts (encoders, fusion heads, adapters)."""
