@@ -1,7 +1,7 @@
 """The language registry: name → grammar, file suffixes, query file, unit extractor.
 
 Adding a language means one entry here, one `queries/<name>.scm`, and one extractor module
-with an `extract(root, source, path)` function.
+with `SEPARATOR`, `qualname_prefix(node)` and `build(definition)` (see `parse.Extractor`).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ class LanguageSpec:
         name: The registry key, also used in outputs.
         suffixes: File suffixes, lower case, with the dot.
         grammar: `module:function` returning the tree-sitter language pointer.
-        extractor: The module whose `extract(root, source, path)` returns CodeUnits.
+        extractor: The module that turns definition nodes into CodeUnits.
         param_docs: Whether its documentation convention has parameter sections.
     """
 

@@ -2,7 +2,8 @@
 
 The query (`queries/<lang>.scm`) finds definitions and their names with the
 `@definition.<kind>` / `@name` convention, plus optional `@scope` containers (a Rust `impl`
-block) that name methods without being units. This module works out nesting, qualified
+block) that name methods without being units, and `@namespace` containers (a Rust `mod`)
+that prefix names without making functions methods. This module works out nesting, qualified
 names and method-vs-function once for every language; the extractor module turns one
 definition node into a CodeUnit.
 """
@@ -107,7 +108,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
     for _, captures in QueryCursor(query(language)).matches(tree.root_node):
         name_nodes = captures.get("name", [])
         for capture, nodes in captures.items():
-            if capture.startswith("definition.") or capture == "scope":
+            if capture.startswith("definition.") or capture in ("scope", "namespace"):
                 kind = capture.removeprefix("definition.")
                 found.append((nodes[0], text(name_nodes[0]) if name_nodes else "", kind))
     found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
@@ -129,7 +130,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
         if kind == FUNCTION and (parent_kind in (CLASS, "scope") or prefix is not None):
             kind = METHOD
         stack.append((node, qualname, kind))
-        if kind == "scope":
+        if kind in ("scope", "namespace"):
             continue
         if node.has_error:
             line = first_error_line(node) or node.start_point[0] + 1

@@ -1,0 +1,43 @@
+"""Shared test helpers: run the real CLI as a process, make real git repositories."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run_cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `python -m codeassist ARGS` in `cwd` and capture its output."""
+    return subprocess.run(
+        [sys.executable, "-m", "codeassist", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def git(cwd: Path, *args: str) -> str:
+    """Run git with a fixed identity and return its stdout."""
+    done = subprocess.run(
+        ["git", "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", *args],
+        cwd=cwd, capture_output=True, text=True, check=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """An empty git repository."""
+    git(tmp_path, "init", "-q")
+    return tmp_path
+
+
+@pytest.fixture
+def cli():
+    return run_cli

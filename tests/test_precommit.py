@@ -1,0 +1,62 @@
+"""The real pre-commit framework runs the hook: it fails on a stale docstring, passes when fixed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import git
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+STALE = '''def scale(value, factor):
+    """Scale a value.
+
+    Args:
+        value: The input.
+        ratio: The multiplier.
+    """
+    return value * factor
+'''
+
+
+def pre_commit(cwd: Path, *args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
+    return subprocess.run(
+        [str(BIN / "pre-commit"), *args], cwd=cwd, capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_manifest_is_valid(tmp_path: Path):
+    done = pre_commit(ROOT, "validate-manifest", ".pre-commit-hooks.yaml", home=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_hook_fails_on_stale_doc_and_passes_when_fixed(repo: Path, tmp_path: Path):
+    # A `repo: local` hook with the codeassist already installed in this environment, as the
+    # README suggests for people who do not want torch installed a second time by pre-commit.
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        "  - repo: local\n"
+        "    hooks:\n"
+        "      - id: codeassist\n"
+        "        name: codeassist\n"
+        f"        entry: {BIN / 'codeassist'} check\n"
+        "        language: system\n"
+        "        require_serial: true\n"
+        "        types_or: [python, pyi, javascript, jsx, ts, tsx, go, java, rust]\n"
+    )
+    (repo / "mod.py").write_text(STALE)
+    git(repo, "add", "-A")
+    home = tmp_path / "pre-commit-home"
+    failed = pre_commit(repo, "run", "--all-files", home=home)
+    assert failed.returncode == 1, failed.stdout
+    assert "mod.py:6:1: CA101" in failed.stdout
+
+    (repo / "mod.py").write_text(STALE.replace("ratio:", "factor:"))
+    git(repo, "add", "-A")
+    passed = pre_commit(repo, "run", "--all-files", home=home)
+    assert passed.returncode == 0, passed.stdout
+    assert "Passed" in passed.stdout
