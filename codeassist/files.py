@@ -100,7 +100,7 @@ def collect(
         raise CodeassistError(
             f"no such file or directory: {', '.join(missing)}", "check the path and try again"
         )
-    excluded = pathspec.PathSpec.from_lines("gitwildmatch", exclude)
+    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     candidates: dict[str, tuple[Path, bool]] = {}  # rel → (path, named explicitly)
     for path in paths:
         if path.is_dir():
@@ -152,8 +152,8 @@ def _git_ignored(root: Path, rels: list[str]) -> set[str]:
     gitignore = root / ".gitignore"
     if not gitignore.is_file():
         return set()
-    spec = pathspec.PathSpec.from_lines(
-        "gitwildmatch", gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    spec = pathspec.GitIgnoreSpec.from_lines(
+        gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
     )
     return {rel for rel in rels if spec.match_file(rel)}
 

@@ -53,7 +53,7 @@ def test_hook_fails_on_stale_doc_and_passes_when_fixed(repo: Path, tmp_path: Pat
     home = tmp_path / "pre-commit-home"
     failed = pre_commit(repo, "run", "--all-files", home=home)
     assert failed.returncode == 1, failed.stdout
-    assert "mod.py:6:1: CA101" in failed.stdout
+    assert "mod.py:6:9: CA101" in failed.stdout
 
     (repo / "mod.py").write_text(STALE.replace("ratio:", "factor:"))
     git(repo, "add", "-A")

@@ -95,7 +95,18 @@ def check_text(
                 findings.append(finding)
     if selection.enabled(CA001.id, path):
         findings += _unused(directives, path, selection)
-    return findings, suppressed, parsed.problems
+    lines = text.splitlines()
+    return [_span_line(f, lines) for f in findings], suppressed, parsed.problems
+
+
+def _span_line(finding: Finding, lines: list[str]) -> Finding:
+    """Widen a finding to the text of its line, so editors and SARIF viewers highlight it."""
+    if not 0 < finding.line <= len(lines):
+        return finding
+    line = lines[finding.line - 1]
+    content = line.rstrip()
+    column = finding.column if finding.column > 1 else len(line) - len(line.lstrip()) + 1
+    return replace(finding, column=column, end_line=finding.line, end_column=max(len(content) + 1, column))
 
 
 def _unit_findings(unit: CodeUnit) -> Iterator[Finding]:

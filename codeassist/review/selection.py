@@ -26,7 +26,7 @@ class Selection:
         self.select = tuple(select)
         self.ignore = tuple(ignore)
         self.per_file = [
-            (pathspec.PathSpec.from_lines("gitwildmatch", [pattern]), tuple(codes))
+            (pathspec.GitIgnoreSpec.from_lines([pattern]), tuple(codes))
             for pattern, codes in (per_file_ignores or {}).items()
         ]
 

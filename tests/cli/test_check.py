@@ -35,7 +35,7 @@ def test_stale_doc_exits_1_with_canonical_lines(repo: Path, cli):
     assert done.returncode == 1
     lines = done.stdout.splitlines()
     assert "pkg/mod.py:1:1: CA102 parameter `factor` of `scale` is missing from its documentation" in lines
-    assert "pkg/mod.py:6:1: CA101 documentation describes parameter `ratio`, which `scale` does not have" in lines
+    assert "pkg/mod.py:6:9: CA101 documentation describes parameter `ratio`, which `scale` does not have" in lines
 
 
 def test_paths_are_relative_to_the_repo_root_from_a_subdirectory(repo: Path, cli):
@@ -189,7 +189,7 @@ class TestBadInput:
     def test_outside_a_git_repository(self, tmp_path: Path, cli):
         (tmp_path / "mod.py").write_text(STALE)
         done = cli("check", ".", cwd=tmp_path)
-        assert done.returncode == 1 and "mod.py:6:1: CA101" in done.stdout
+        assert done.returncode == 1 and "mod.py:6:9: CA101" in done.stdout
 
 
 def test_git_repo_with_nested_gitignore(repo: Path, cli):
