@@ -327,10 +327,16 @@ def _parse_sphinx(lines: list[str], text: str) -> ParsedDoc:
     return found.result("sphinx", text)
 
 
-def _parse_tags(text: str) -> ParsedDoc:
+def _parse_jsdoc(text: str) -> ParsedDoc:
     from codeassist.parsing import doctags
 
-    return doctags.parse(text)
+    return doctags.parse(text, style="jsdoc")
+
+
+def _parse_javadoc(text: str) -> ParsedDoc:
+    from codeassist.parsing import doctags
+
+    return doctags.parse(text, style="javadoc")
 
 
 def _parse_rustdoc(text: str) -> ParsedDoc:
@@ -341,7 +347,7 @@ def _parse_rustdoc(text: str) -> ParsedDoc:
 
 _PARSERS: dict[str, Callable[[str], ParsedDoc]] = {
     PYTHON: parse_python,
-    JSDOC: _parse_tags,
-    JAVADOC: _parse_tags,
+    JSDOC: _parse_jsdoc,
+    JAVADOC: _parse_javadoc,
     RUSTDOC: _parse_rustdoc,
 }

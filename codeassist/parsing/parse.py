@@ -110,7 +110,8 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
         for capture, nodes in captures.items():
             if capture.startswith("definition.") or capture in ("scope", "namespace"):
                 kind = capture.removeprefix("definition.")
-                found.append((nodes[0], text(name_nodes[0]) if name_nodes else "", kind))
+                name = text(name_nodes[0]).strip("\"'`") if name_nodes else ""
+                found.append((nodes[0], name, kind))
     found.sort(key=lambda item: (item[0].start_byte, -item[0].end_byte))
 
     # A stack of enclosing definitions/scopes, by byte range, gives nesting in one pass.
