@@ -113,7 +113,12 @@ def empty() -> CheckResult:
     return CheckResult(files_checked=4)
 
 
-SCHEMA_PATH = Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+# The team's shared/ folder sits beside the checkout (CI lays it beside its clone too).
+_SCHEMA_CANDIDATES = [
+    Path(__file__).resolve().parents[3] / "shared" / "schemas" / "sarif-schema-2.1.0.json",
+    Path("/work/shared/schemas/sarif-schema-2.1.0.json"),
+]
+SCHEMA_PATH = next((p for p in _SCHEMA_CANDIDATES if p.is_file()), _SCHEMA_CANDIDATES[0])
 
 
 def sarif_validator() -> jsonschema.protocols.Validator:
