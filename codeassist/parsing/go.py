@@ -68,20 +68,7 @@ def build(definition: Definition) -> CodeUnit:
     if node.type == "type_spec" and parent is not None and parent.type == "type_declaration":
         if not any(child.type == "(" for child in parent.children):
             anchor = parent
-    start_line, start_col, end_line, end_col = span(anchor)
-    common = dict(
-        path=definition.path,
-        language=definition.language,
-        name=definition.name,
-        qualname=definition.qualname,
-        kind=definition.kind,
-        start_line=start_line,
-        start_col=start_col,
-        end_line=end_line,
-        end_col=end_col,
-        doc=_doc(anchor),
-        body=text(anchor),
-    )
+    common = definition.fields(anchor, doc=_doc(anchor))
     if definition.kind == CLASS:
         is_interface = text(node.child_by_field_name("type")).startswith("interface")
         return CodeUnit(**common, is_stub=is_interface)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from codeassist.parsing.docstrings import JAVADOC
 from codeassist.parsing.doctags import comment_doc
-from codeassist.parsing.nodes import span, text, unique, walk_body
+from codeassist.parsing.nodes import text, unique, walk_body
 from codeassist.units import CLASS, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
 
 if TYPE_CHECKING:
@@ -29,17 +29,6 @@ _SCOPES = frozenset(
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
 
 
-def qualname_prefix(node: Node) -> str | None:
-    """Java nesting is visible in the tree, so no extra prefix is needed.
-
-    Args:
-        node: A definition node.
-
-    Returns:
-        Always None.
-    """
-    return None
-
 
 def build(definition: Definition) -> CodeUnit:
     """Turn a type, method or constructor declaration node into a CodeUnit.
@@ -52,19 +41,10 @@ def build(definition: Definition) -> CodeUnit:
     """
     node = definition.node
     start_line, start_col = _start(node)
-    _, _, end_line, end_col = span(node)
-    common = dict(
-        path=definition.path,
-        language=definition.language,
-        name=definition.name,
-        qualname=definition.qualname,
-        kind=definition.kind,
+    common = definition.fields(
         start_line=start_line,
         start_col=start_col,
-        end_line=end_line,
-        end_col=end_col,
         doc=_doc(node),
-        body=text(node),
         decorators=_annotations(node),
     )
     if definition.kind == CLASS:

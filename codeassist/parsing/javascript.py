@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from codeassist.parsing.docstrings import JSDOC
 from codeassist.parsing.doctags import comment_doc
-from codeassist.parsing.nodes import span, text, unique, walk_body
+from codeassist.parsing.nodes import text, unique, walk_body
 from codeassist.units import CLASS, POSITIONAL, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
 
 if TYPE_CHECKING:
@@ -44,17 +44,6 @@ _OVERLOADS = frozenset({"function_signature", "method_signature"})
 _NO_VALUE = frozenset({"undefined", "void 0"})
 
 
-def qualname_prefix(node: Node) -> str | None:
-    """JavaScript nesting is visible in the tree, so no extra prefix is needed.
-
-    Args:
-        node: A definition node.
-
-    Returns:
-        Always None.
-    """
-    return None
-
 
 def build(definition: Definition) -> CodeUnit:
     """Turn a function, class or method definition node into a CodeUnit.
@@ -68,19 +57,10 @@ def build(definition: Definition) -> CodeUnit:
     node = definition.node
     target = _value(node)
     start_line, start_col = _start(node)
-    _, _, end_line, end_col = span(node)
-    common = dict(
-        path=definition.path,
-        language=definition.language,
-        name=definition.name,
-        qualname=definition.qualname,
-        kind=definition.kind,
+    common = definition.fields(
         start_line=start_line,
         start_col=start_col,
-        end_line=end_line,
-        end_col=end_col,
         doc=_doc(node, definition.name),
-        body=text(node),
         decorators=_decorators(node),
     )
     if definition.kind == CLASS:

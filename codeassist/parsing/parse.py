@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from codeassist.parsing.languages import LANGUAGES, parser, query
-from codeassist.parsing.nodes import first_error_line, text
+from codeassist.parsing.nodes import first_error_line, span, text
 from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
 
 if TYPE_CHECKING:
@@ -42,17 +42,38 @@ class Definition:
     path: str
     language: str
 
+    def fields(self, anchor: Node | None = None, **overrides: Any) -> dict[str, Any]:
+        """Return the CodeUnit fields every language fills the same way.
+
+        Args:
+            anchor: The node whose span and text the unit covers (default: the definition).
+            **overrides: Fields the extractor knows better (a start after decorators, doc).
+
+        Returns:
+            Keyword arguments for CodeUnit.
+        """
+        node = anchor if anchor is not None else self.node
+        start_line, start_col, end_line, end_col = span(node)
+        fields: dict[str, Any] = dict(
+            path=self.path, language=self.language, name=self.name, qualname=self.qualname,
+            kind=self.kind, start_line=start_line, start_col=start_col, end_line=end_line,
+            end_col=end_col, body=text(node),
+        )
+        fields.update(overrides)
+        return fields
+
 
 class Extractor(Protocol):
-    """What a language's extractor module provides."""
+    """What a language's extractor module provides.
+
+    A module may also define `qualname_prefix(node) -> str | None` for owners that the
+    nesting does not show (a Go method's receiver type).
+    """
 
     SEPARATOR: str
 
     def build(self, definition: Definition) -> CodeUnit:
         """Turn one definition into a CodeUnit."""
-
-    def qualname_prefix(self, node: Node) -> str | None:
-        """Return a prefix that the nesting does not show (a Go receiver type), if any."""
 
 
 @dataclass
@@ -98,6 +119,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
         source = source.encode("utf-8")
     spec = LANGUAGES[language]
     extractor: Extractor = importlib.import_module(spec.extractor)  # type: ignore[assignment]
+    qualname_prefix = getattr(extractor, "qualname_prefix", None)
     tree = parser(language).parse(source)
     result = ParseResult(tree=tree)
     error_line = first_error_line(tree.root_node)
@@ -125,7 +147,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
         while stack and stack[-1][0].end_byte <= node.start_byte:
             stack.pop()
         parent_qualname, parent_kind = (stack[-1][1], stack[-1][2]) if stack else ("", "")
-        prefix = extractor.qualname_prefix(node)
+        prefix = qualname_prefix(node) if qualname_prefix else None
         owner = prefix if prefix is not None else parent_qualname
         qualname = f"{owner}{extractor.SEPARATOR}{name}" if owner else name
         if kind == FUNCTION and (parent_kind in (CLASS, "scope") or prefix is not None):

@@ -29,17 +29,6 @@ _SCOPES = frozenset({"function_definition", "lambda", "class_definition"})
 _STUB_DECORATORS = ("abstractmethod", "overload", "abstractproperty")
 
 
-def qualname_prefix(node: Node) -> str | None:
-    """Python nesting is visible in the tree, so no extra prefix is needed.
-
-    Args:
-        node: A definition node.
-
-    Returns:
-        Always None.
-    """
-    return None
-
 
 def build(definition: Definition) -> CodeUnit:
     """Turn a class or function definition node into a CodeUnit.
@@ -53,19 +42,8 @@ def build(definition: Definition) -> CodeUnit:
     node = definition.node
     decorators = _decorators(node)
     body = node.child_by_field_name("body")
-    start_line, start_col, end_line, end_col = span(node)
-    common = dict(
-        path=definition.path,
-        language=definition.language,
-        name=definition.name,
-        qualname=definition.qualname,
-        kind=definition.kind,
-        start_line=start_line,
-        start_col=start_col,
-        end_line=end_line,
-        end_col=end_col,
+    common = definition.fields(
         doc=_docstring(body),
-        body=text(node),
         decorators=decorators,
     )
     if definition.kind == CLASS:

@@ -33,17 +33,6 @@ _STUB_MACROS = frozenset({"todo", "unimplemented"})
 _NO_VALUE = frozenset({"()", "!"})
 
 
-def qualname_prefix(node: Node) -> str | None:
-    """Rust nesting (`impl` and `trait` blocks) is in the tree, so no prefix is needed.
-
-    Args:
-        node: A definition node.
-
-    Returns:
-        Always None.
-    """
-    return None
-
 
 def build(definition: Definition) -> CodeUnit:
     """Turn a struct, enum, trait or function node into a CodeUnit.
@@ -56,21 +45,7 @@ def build(definition: Definition) -> CodeUnit:
     """
     node = definition.node
     doc, decorators = _doc_and_attributes(node)
-    start_line, start_col, end_line, end_col = span(node)
-    common = dict(
-        path=definition.path,
-        language=definition.language,
-        name=definition.name,
-        qualname=definition.qualname,
-        kind=definition.kind,
-        start_line=start_line,
-        start_col=start_col,
-        end_line=end_line,
-        end_col=end_col,
-        doc=doc,
-        body=text(node),
-        decorators=decorators,
-    )
+    common = definition.fields(doc=doc, decorators=decorators)
     if definition.kind == CLASS:
         return CodeUnit(**common, is_stub=node.type == "trait_item")
     body = node.child_by_field_name("body")
