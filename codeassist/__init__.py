@@ -3,3 +3,12 @@
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # Lazy re-exports: `import codeassist` must not import torch (the static rules never need it).
+    if name in ("encode_docs", "encode_code"):
+        from codeassist import encoders
+
+        return getattr(encoders, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,16 +11,37 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from codeassist import __version__
 from codeassist.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, CodeassistError, report_error
+
+if TYPE_CHECKING:
+    from codeassist.config import Settings
+    from codeassist.review.selection import Selection
+    from codeassist.units import CheckResult
 
 
 def _codes(value: str) -> tuple[str, ...]:
     return tuple(code.strip().upper() for code in value.split(",") if code.strip())
 
 
+def _report_options(command: argparse.ArgumentParser, formats: tuple[str, ...]) -> None:
+    command.add_argument("--select", type=_codes, help="rule-id prefixes to enable, comma-separated")
+    command.add_argument("--ignore", type=_codes, help="rule-id prefixes to disable, comma-separated")
+    command.add_argument("--format", choices=formats, help="output format (default: text)")
+    command.add_argument("--output", "-o", type=Path, help="write the report to this file")
+    command.add_argument("--config", type=Path, help="TOML file with [tool.codeassist] (default: pyproject.toml at the root)")
+    command.add_argument("--baseline", type=Path, help="report only findings not in this baseline")
+    command.add_argument("--generate-baseline", type=Path, metavar="FILE", help="write all current findings to FILE and exit 0")
+    command.add_argument("--max-file-bytes", type=int, help="skip larger files (default 1000000)")
+    command.add_argument("--no-cache", action="store_true", help="do not read or write the parse cache")
+    command.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+
+
 def _parser() -> argparse.ArgumentParser:
     from codeassist.config import FORMATS
+    from codeassist.review.limits import DEFAULT_MAX_DIFF_LINES, DEFAULT_MAX_FILES, FILTER_MODES
 
     parser = argparse.ArgumentParser(
         prog="codeassist",
@@ -31,16 +52,24 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check files or directories (static rules)")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="files or directories (default: .)")
-    check.add_argument("--select", type=_codes, help="rule-id prefixes to enable, comma-separated")
-    check.add_argument("--ignore", type=_codes, help="rule-id prefixes to disable, comma-separated")
-    check.add_argument("--format", choices=FORMATS, help="output format (default: text)")
-    check.add_argument("--output", "-o", type=Path, help="write the report to this file")
-    check.add_argument("--config", type=Path, help="TOML file with [tool.codeassist] (default: pyproject.toml at the root)")
-    check.add_argument("--baseline", type=Path, help="report only findings not in this baseline")
-    check.add_argument("--generate-baseline", type=Path, metavar="FILE", help="write all current findings to FILE and exit 0")
-    check.add_argument("--max-file-bytes", type=int, help="skip larger files (default 1000000)")
-    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    _report_options(check, FORMATS)
     check.set_defaults(handler=run_check)
+
+    review = commands.add_parser("review", help="review what changed in git: staged, a commit, a range, a PR")
+    source = review.add_mutually_exclusive_group()
+    source.add_argument("--staged", action="store_true", help="the index against HEAD (default)")
+    source.add_argument("--working", action="store_true", help="the work tree against HEAD")
+    source.add_argument("--commit", metavar="SHA", help="one commit against its first parent")
+    source.add_argument("--range", metavar="A..B", dest="rev_range", help="the changes from A to B")
+    source.add_argument("--base", metavar="REF", help="from the merge base of REF and HEAD to HEAD (pull requests)")
+    review.add_argument("--repo", type=Path, default=Path("."), help="the repository (default: the current one)")
+    review.add_argument("--filter-mode", choices=FILTER_MODES, default="added",
+                        help="added: findings on changed lines/units (default); diff_context; file; nofilter")
+    review.add_argument("--max-files", type=int, default=DEFAULT_MAX_FILES, help="review at most N files (default %(default)s)")
+    review.add_argument("--max-diff-lines", type=int, default=DEFAULT_MAX_DIFF_LINES,
+                        help="skip files with more changed lines (default %(default)s)")
+    _report_options(review, FORMATS)
+    review.set_defaults(handler=run_review)
 
     outline = commands.add_parser("outline", help="list the functions, methods and classes of a file")
     outline.add_argument("file", type=Path)
@@ -83,15 +112,66 @@ def run_check(args: argparse.Namespace) -> int:
     Returns:
         0 without findings, 1 with findings.
     """
-    from codeassist import config, files
-    from codeassist.report import render
-    from codeassist.review import baseline
+    from codeassist import files
     from codeassist.review.engine import check_files
-    from codeassist.review.rules import all_rules
-    from codeassist.review.selection import Selection
 
     paths = args.paths or [Path(".")]
     root = files.find_root(paths[0])
+    settings, selection = _settings(args, root)
+    sources, skipped = files.collect(paths, root, exclude=settings.exclude)
+    result = check_files(
+        sources, selection, severity=settings.severity, max_file_bytes=settings.max_file_bytes,
+        use_cache=not args.no_cache, progress=_progress(len(sources)),
+    )
+    result.skipped = skipped + result.skipped
+    return _finish(result, args, settings, root)
+
+
+def run_review(args: argparse.Namespace) -> int:
+    """`codeassist review`: check what changed in git and report the change's findings.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0 without findings, 1 with findings.
+    """
+    import os
+
+    from codeassist import gitdiff
+    from codeassist.review.diffreview import review_changeset
+
+    if args.max_files <= 0 or args.max_diff_lines <= 0:
+        raise CodeassistError("--max-files and --max-diff-lines must be positive", "pass a positive number")
+    repo = gitdiff.open_repo(args.repo)
+    root = Path(repo.working_tree_dir or ".")
+    settings, selection = _settings(args, root)
+    from_ref, to_ref = os.environ.get("PRE_COMMIT_FROM_REF"), os.environ.get("PRE_COMMIT_TO_REF")
+    if args.working:
+        changes = gitdiff.working(repo)
+    elif args.commit:
+        changes = gitdiff.commit(repo, args.commit)
+    elif args.rev_range:
+        changes = gitdiff.revision_range(repo, args.rev_range)
+    elif args.base:
+        changes = gitdiff.since_base(repo, args.base)
+    elif not args.staged and from_ref and to_ref:
+        changes = gitdiff.since_base(repo, from_ref, to_ref)  # pre-commit's pre-push stage
+    else:
+        changes = gitdiff.staged(repo)
+    result = review_changeset(
+        changes, selection, filter_mode=args.filter_mode, severity=settings.severity,
+        exclude=settings.exclude, max_files=args.max_files, max_diff_lines=args.max_diff_lines,
+        max_file_bytes=settings.max_file_bytes, use_cache=not args.no_cache,
+    )
+    return _finish(result, args, settings, root)
+
+
+def _settings(args: argparse.Namespace, root: Path) -> tuple[Settings, Selection]:
+    """Merge the config file under `root` with the command line."""
+    from codeassist import config
+    from codeassist.review.selection import Selection
+
     settings = config.with_overrides(
         config.load(root, args.config),
         select=args.select,
@@ -101,13 +181,15 @@ def run_check(args: argparse.Namespace) -> int:
     )
     if settings.max_file_bytes <= 0:
         raise CodeassistError("--max-file-bytes must be positive", "pass a size in bytes")
-    selection = Selection(settings.select, settings.ignore, settings.per_file_ignores)
-    sources, skipped = files.collect(paths, root, exclude=settings.exclude)
-    result = check_files(
-        sources, selection, severity=settings.severity, max_file_bytes=settings.max_file_bytes,
-        progress=_progress(len(sources)),
-    )
-    result.skipped = skipped + result.skipped
+    return settings, Selection(settings.select, settings.ignore, settings.per_file_ignores)
+
+
+def _finish(result: CheckResult, args: argparse.Namespace, settings: Settings, root: Path) -> int:
+    """Apply or write the baseline, print the report, and choose the exit code."""
+    from codeassist.report import render
+    from codeassist.review import baseline
+    from codeassist.review.rules import all_rules
+
     if args.generate_baseline is not None:
         baseline.write(args.generate_baseline, result.findings)
         print(f"codeassist: wrote {len(result.findings)} findings to {args.generate_baseline}", file=sys.stderr)

@@ -41,3 +41,10 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture
 def cli():
     return run_cli
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Keep the parse cache of every test run (and its CLI subprocesses) out of the user's."""
+    os.environ["CODEASSIST_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+    yield

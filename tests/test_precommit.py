@@ -60,3 +60,31 @@ def test_hook_fails_on_stale_doc_and_passes_when_fixed(repo: Path, tmp_path: Pat
     passed = pre_commit(repo, "run", "--all-files", home=home)
     assert passed.returncode == 0, passed.stdout
     assert "Passed" in passed.stdout
+
+
+def test_review_hook_blames_only_the_staged_change(repo: Path, tmp_path: Path):
+    legacy = STALE.replace("scale", "legacy")
+    (repo / "old.py").write_text(legacy)
+    (repo / "mod.py").write_text(STALE.replace("ratio:", "factor:"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "start")
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        "  - repo: local\n"
+        "    hooks:\n"
+        "      - id: codeassist-review\n"
+        "        name: codeassist review\n"
+        f"        entry: {BIN / 'codeassist'} review\n"
+        "        language: system\n"
+        "        pass_filenames: false\n"
+        "        require_serial: true\n"
+    )
+    (repo / "mod.py").write_text(STALE)  # the change makes `scale`'s doc stale
+    git(repo, "add", "-A")
+    home = tmp_path / "pre-commit-home"
+    failed = pre_commit(repo, "run", home=home)
+    assert failed.returncode == 1, failed.stdout
+    assert "mod.py:6:9: CA101" in failed.stdout and "old.py" not in failed.stdout
+    (repo / "mod.py").write_text(STALE.replace("ratio:", "factor:"))
+    git(repo, "add", "-A")
+    assert pre_commit(repo, "run", home=home).returncode == 0

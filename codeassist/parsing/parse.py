@@ -19,7 +19,7 @@ from codeassist.parsing.nodes import first_error_line, span, text
 from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
 
 if TYPE_CHECKING:
-    from tree_sitter import Node, Tree
+    from tree_sitter import Node
 
 
 @dataclass(frozen=True)
@@ -78,11 +78,17 @@ class Extractor(Protocol):
 
 @dataclass
 class ParseResult:
-    """The units of one file, the problems met while parsing it, and the tree."""
+    """The units of one file, the problems met while parsing it, and where its comments are.
+
+    Attributes:
+        units: The units in source order.
+        problems: Syntax errors, each naming what was skipped.
+        comments: (start_line, start_col, end_line, end_col) of each comment, 1-based.
+    """
 
     units: list[CodeUnit] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    tree: Tree | None = None
+    comments: list[tuple[int, int, int, int]] = field(default_factory=list)
 
     def is_comment_at(self, line: int, column: int) -> bool:
         """Tell whether a 1-based position lies inside a comment.
@@ -92,13 +98,12 @@ class ParseResult:
             column: 1-based column (a byte offset + 1).
 
         Returns:
-            True when the smallest node there is a comment.
+            True when a comment covers the position.
         """
-        if self.tree is None:
-            return False
-        point = (line - 1, column - 1)
-        node = self.tree.root_node.descendant_for_point_range(point, point)
-        return node is not None and "comment" in node.type
+        return any(
+            (start_line, start_col) <= (line, column) < (end_line, end_col)
+            for start_line, start_col, end_line, end_col in self.comments
+        )
 
 
 def parse_source(source: bytes | str, language: str, path: str = "<string>") -> ParseResult:
@@ -121,7 +126,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
     extractor: Extractor = importlib.import_module(spec.extractor)  # type: ignore[assignment]
     qualname_prefix = getattr(extractor, "qualname_prefix", None)
     tree = parser(language).parse(source)
-    result = ParseResult(tree=tree)
+    result = ParseResult()
     error_line = first_error_line(tree.root_node)
 
     from tree_sitter import QueryCursor
@@ -129,6 +134,7 @@ def parse_source(source: bytes | str, language: str, path: str = "<string>") -> 
     found: list[tuple[Node, str, str]] = []  # (node, name, capture kind)
     for _, captures in QueryCursor(query(language)).matches(tree.root_node):
         name_nodes = captures.get("name", [])
+        result.comments += [span(node) for node in captures.get("comment", [])]
         for capture, nodes in captures.items():
             if capture.startswith("definition.") or capture in ("scope", "namespace"):
                 kind = capture.removeprefix("definition.")

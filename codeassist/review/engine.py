@@ -11,7 +11,8 @@ from dataclasses import replace
 
 from codeassist.errors import log_exception
 from codeassist.files import SourceFile, read_source
-from codeassist.parsing.parse import parse_source
+from codeassist.parsecache import parse_cached
+from codeassist.parsing.parse import ParseResult
 from codeassist.review import suppression
 from codeassist.review.rules import all_rules, unit_checks
 from codeassist.review.rules.base import fingerprint
@@ -26,6 +27,7 @@ def check_files(
     *,
     severity: Mapping[str, str] | None = None,
     max_file_bytes: int = 1_000_000,
+    use_cache: bool = True,
     progress: Callable[[SourceFile], None] | None = None,
 ) -> CheckResult:
     """Check every file and gather the findings.
@@ -35,6 +37,7 @@ def check_files(
         selection: Which rules are on.
         severity: Rule id or prefix → severity replacing the default.
         max_file_bytes: Larger files are skipped.
+        use_cache: Whether to use the on-disk parse cache.
         progress: Called once per file before it is checked.
 
     Returns:
@@ -50,20 +53,22 @@ def check_files(
             continue
         result.files_checked += 1
         try:
-            findings, suppressed, problems = check_text(text, file.language, file.rel, selection)
+            findings, suppressed, problems = check_text(
+                text, file.language, file.rel, selection, use_cache=use_cache
+            )
         except Exception as exc:  # a bug on one file must not hide the others' findings
             where = log_exception(exc)
             result.skipped.append(Skipped(file.rel, f"internal error ({where}); please report it"))
             continue
         result.suppressed += suppressed
         result.skipped += [Skipped(file.rel, problem) for problem in problems]
-        result.findings += [_with_severity(f, severity or {}) for f in findings]
+        result.findings += [with_severity(f, severity or {}) for f in findings]
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
 
 
 def check_text(
-    text: str, language: str, path: str, selection: Selection
+    text: str, language: str, path: str, selection: Selection, *, use_cache: bool = False
 ) -> tuple[list[Finding], int, list[str]]:
     """Check one file's content.
 
@@ -72,11 +77,29 @@ def check_text(
         language: Its language registry name.
         path: Its repository-relative path.
         selection: Which rules are on.
+        use_cache: Whether to use the on-disk parse cache.
 
     Returns:
         The findings left after suppression, how many were suppressed, and parse problems.
     """
-    parsed = parse_source(text, language, path)
+    parsed = parse_cached(text, language, path, enabled=use_cache)
+    return check_parsed(parsed, text, path, selection)
+
+
+def check_parsed(
+    parsed: ParseResult, text: str, path: str, selection: Selection
+) -> tuple[list[Finding], int, list[str]]:
+    """Run the rules over an already parsed file.
+
+    Args:
+        parsed: The parse result of `text`.
+        text: The file content, for suppression comments.
+        path: Its repository-relative path.
+        selection: Which rules are on.
+
+    Returns:
+        The findings left after suppression, how many were suppressed, and parse problems.
+    """
     doc_lines = {unit.doc.start_line for unit in parsed.units if unit.doc is not None}
     directives = {
         line: directive
@@ -153,6 +176,15 @@ def _directive_finding(path: str, line: int, message: str) -> Finding:
     )
 
 
-def _with_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
+def with_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:
+    """Apply the user's severity override with the longest matching prefix.
+
+    Args:
+        finding: A finding with its rule's default severity.
+        severity: Rule id or prefix → severity.
+
+    Returns:
+        The finding, with its severity replaced when an override matches.
+    """
     match = max((p for p in severity if finding.rule.startswith(p)), key=len, default=None)
     return replace(finding, severity=severity[match]) if match else finding

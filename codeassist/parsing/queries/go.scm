@@ -12,3 +12,6 @@
 (type_spec
   name: (type_identifier) @name
   type: [(struct_type) (interface_type)]) @definition.class
+
+; Comments, for suppression directives.
+(comment) @comment

@@ -43,3 +43,7 @@
         name: (identifier) @name)
        (constructor_declaration
         name: (identifier) @name)] @definition.method)))
+
+; Comments, for suppression directives.
+(line_comment) @comment
+(block_comment) @comment

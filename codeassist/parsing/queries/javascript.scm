@@ -46,3 +46,6 @@
       (field_definition
         property: (_) @name
         value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)))
+
+; Comments, for suppression directives.
+(comment) @comment

@@ -7,3 +7,6 @@
 
 (function_definition
   name: (identifier) @name) @definition.function
+
+; Comments, for suppression directives.
+(comment) @comment

@@ -58,3 +58,7 @@
 (mod_item
   name: (identifier) @name
   body: (declaration_list)) @namespace
+
+; Comments, for suppression directives.
+(line_comment) @comment
+(block_comment) @comment

