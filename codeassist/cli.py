@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
     rule = commands.add_parser("rule", help="show a rule's documentation, or list all rules")
     rule.add_argument("rule_id", nargs="?", metavar="RULE", help="a rule id such as CA101")
     rule.set_defaults(handler=run_rule)
+
+    index = commands.add_parser("index", help="build or refresh the semantic search index")
+    index.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH",
+                       help="a directory inside the project (default: .)")
+    index.set_defaults(handler=run_index)
+
+    search = commands.add_parser("search", help="find units by what they do (BM25 + code encoder)")
+    search.add_argument("query", help="what the code does, in words")
+    search.add_argument("-k", type=int, default=10, help="number of results (default 10)")
+    search.add_argument("--json", action="store_true", help="print the results as JSON")
+    search.add_argument("--path", type=Path, default=Path("."), help="a directory inside the project")
+    search.set_defaults(handler=run_search)
     return parser
 
 
@@ -285,6 +297,76 @@ def _unit_json(unit: object) -> dict[str, object]:
         doc.pop("text")
         data["doc"] = {**doc, "style": parsed["style"], "summary": parsed["summary"]}
     return data
+
+
+def run_index(args: argparse.Namespace) -> int:
+    """`codeassist index [PATH]`: build or refresh the project's search index.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0.
+    """
+    from codeassist import files, index
+
+    if not args.path.is_dir():
+        raise CodeassistError(f"not a directory: {args.path}", "pass a directory inside the project")
+    root = files.find_root(args.path)
+    with _index_progress() as progress:
+        stats = index.build(root, progress=progress)
+    for skipped in stats.skipped:
+        print(f"codeassist: skipped {skipped}", file=sys.stderr)
+    print(f"codeassist: indexed {stats.units} units in {stats.files} files "
+          f"({stats.reparsed_files} re-embedded) into {index.index_dir(root)}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _index_progress():  # noqa: ANN202 - a context manager yielding the callback
+    from contextlib import contextmanager
+
+    from rich.console import Console
+    from rich.progress import Progress
+
+    @contextmanager
+    def bar():  # noqa: ANN202
+        with Progress(console=Console(stderr=True), transient=True,
+                      disable=not sys.stderr.isatty()) as progress:
+            task = progress.add_task("indexing", total=None)
+
+            def advance(count: int) -> None:
+                if count >= 0:
+                    progress.update(task, total=count)
+                else:
+                    progress.advance(task)
+
+            yield advance
+
+    return bar()
+
+
+def run_search(args: argparse.Namespace) -> int:
+    """`codeassist search QUERY`: rank the indexed units by hybrid retrieval.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0.
+    """
+    from codeassist import files, index
+
+    if args.k <= 0:
+        raise CodeassistError("-k must be positive", "pass the number of results, e.g. -k 10")
+    hits = index.search(files.find_root(args.path), args.query, k=args.k)
+    if args.json:
+        from dataclasses import asdict
+
+        print(json.dumps([asdict(hit) for hit in hits], indent=2))
+    else:
+        for hit in hits:
+            print(hit)
+    return EXIT_CLEAN
 
 
 def run_rule(args: argparse.Namespace) -> int:

@@ -21,7 +21,7 @@ from codeassist.parsing.languages import language_for_path
 from codeassist.units import Skipped
 
 PRUNED_DIRS = frozenset({
-    ".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".git", ".hg", ".svn", ".venv", ".tox", ".nox", "node_modules", "__pycache__",
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist", "target",
 })
 _BINARY_PROBE = 8192
@@ -113,7 +113,11 @@ def collect(
     skipped: list[Skipped] = []
     for rel in sorted(candidates):
         path, named = candidates[rel]
-        if rel in ignored or excluded.match_file(rel):
+        if excluded.match_file(rel):
+            continue  # the user's own exclude list: skipped quietly, like ruff's force-exclude
+        if rel in ignored:
+            if named:
+                skipped.append(Skipped(rel, "ignored by git (.gitignore)"))
             continue
         spec = language_for_path(path)
         if spec is None:
@@ -127,9 +131,14 @@ def collect(
 def _walk(directory: Path) -> list[Path]:
     found = []
     for current, dirs, names in os.walk(directory):
-        dirs[:] = sorted(d for d in dirs if d not in PRUNED_DIRS and not d.endswith(".egg-info"))
+        dirs[:] = sorted(d for d in dirs if not _pruned(Path(current), d))
         found += [Path(current) / name for name in names if language_for_path(name)]
     return found
+
+
+def _pruned(parent: Path, name: str) -> bool:
+    # Any virtualenv is pruned by its marker file, not its name: the stdlib has a `venv` package.
+    return name in PRUNED_DIRS or name.endswith(".egg-info") or (parent / name / "pyvenv.cfg").exists()
 
 
 def _git_ignored(root: Path, rels: list[str]) -> set[str]:

@@ -62,9 +62,14 @@ class MiniLM:
 
     def __init__(self, *, adapter: Path | None = None, max_tokens: int = DOC_MAX_TOKENS,
                  quantize: bool = False) -> None:
+        import warnings
+
         torch = _torch()
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging
 
+        logging.set_verbosity_error()  # no weight-loading bars in a reviewer's output
+        logging.disable_progress_bar()
         base = model_dir()
         self.max_tokens = max_tokens
         self.device = device()
@@ -74,7 +79,9 @@ class MiniLM:
             from peft import PeftModel
 
             # Merging makes the adapted model exactly as fast as the base one.
-            model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
+            with warnings.catch_warnings():  # peft calls a transformers API deprecated in v5
+                warnings.simplefilter("ignore", FutureWarning)
+                model = PeftModel.from_pretrained(model, adapter).merge_and_unload()
         model.eval()
         if quantize and self.device == "cpu":
             model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)

@@ -52,8 +52,11 @@ _SPHINX_FIELD = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|raises?|except|"
     r"exception|yields?|ytype)\b([^:]*):(.*)$"
 )
-_GOOGLE_ITEM = re.compile(r"^((?:\\{0,2}\*){0,2}[A-Za-z_][\w.]*(?:\s*,\s*(?:\\{0,2}\*){0,2}[A-Za-z_]\w*)*)"
-                          r"\s*(?:\(([^)]*)\))?\s*:(.*)$")
+_NAME = r"(?:\\{0,2}\*){0,2}[A-Za-z_][\w.]*"
+_NAMES = rf"{_NAME}(?:\s*(?:,\s*and\b|,|\band\b)\s*{_NAME})*"
+# `name (type): text`, `x, y and z: text`, `name - text`, `name -- text`, and
+# `name (POSIX only)` alone on its line (the description follows, indented).
+_GOOGLE_ITEM = re.compile(rf"^({_NAMES})\s*(?:\(([^)]*)\))?\s*(:|--?(?=\s)|$)\s*(.*)$")
 _NUMPY_ITEM = re.compile(
     r"^((?:\\{0,2}\*){0,2}[A-Za-z_]\w*(?:\s*,\s*(?:\\{0,2}\*){0,2}[A-Za-z_]\w*)*)\s*(?::(.*))?$"
 )
@@ -157,7 +160,8 @@ def _is_google_header(line: str) -> bool:
 
 
 def _split_names(names: str) -> list[str]:
-    return [clean_name(part) for part in names.split(",") if clean_name(part)]
+    parts = re.split(r"\s*,\s*and\s+|\s*,\s*|\s+and\s+", names)
+    return [clean_name(part) for part in parts if clean_name(part)]
 
 
 class _Sections:
@@ -200,11 +204,22 @@ class _Sections:
         )
 
 
+def _flat_section(lines: list[str], header: int) -> bool:
+    """Whether a section's entries sit at the header's own indentation (old stdlib style)."""
+    following = lines[header + 1] if header + 1 < len(lines) else ""
+    return (
+        bool(following.strip())
+        and _indent(following) == _indent(lines[header])
+        and not _is_google_header(following)
+    )
+
+
 def _parse_google(lines: list[str], text: str) -> ParsedDoc:
     found = _Sections()
     section: str | None = None
     header_indent = 0
     item_indent: int | None = None
+    flat = False
     for number, line in enumerate(lines):
         if not line.strip():
             continue
@@ -216,10 +231,14 @@ def _parse_google(lines: list[str], text: str) -> ParsedDoc:
             inline = header.group(2).strip()
             if inline and section in ("returns", "yields"):
                 found.add(section, DocItem("", None, inline, number))
+            flat = _flat_section(lines, number)
             continue
         if section is None:
             continue
-        if _indent(line) <= header_indent:
+        if flat and not lines[number - 1].strip():
+            section = None  # an unindented section ends at the first blank line
+            continue
+        if _indent(line) <= header_indent and not flat:
             section = None
             continue
         if item_indent is None:
@@ -229,12 +248,14 @@ def _parse_google(lines: list[str], text: str) -> ParsedDoc:
         entry = line.strip()
         if section in ("params", "keyword"):
             match = _GOOGLE_ITEM.match(entry)
-            if match:
+            if match and (match.group(3) or match.group(2) is not None):
                 for name in _split_names(match.group(1)):
-                    found.add(section, DocItem(name, match.group(2), match.group(3).strip(), number))
+                    found.add(section, DocItem(name, match.group(2), match.group(4).strip(), number))
         elif section == "raises":
-            name = entry.split(":")[0].strip()
-            if re.fullmatch(r"[A-Za-z_][\w.]*", name):
+            # "ValueError: text", "KeyError, IndexError: text", "ValueError if ...".
+            head = entry.split(":")[0].strip()
+            names = _split_names(head) if re.fullmatch(_NAMES, head) else re.findall(r"^[A-Za-z_][\w.]*", entry)
+            for name in names:
                 found.add(section, DocItem(name, None, entry.partition(":")[2].strip(), number))
         elif section in ("returns", "yields"):
             kind, _, description = entry.partition(":")

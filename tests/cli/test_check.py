@@ -109,8 +109,19 @@ def test_gitignore_and_exclude_apply_even_to_named_files(repo: Path, cli):
     (repo / "generated" / "g.py").write_text(STALE)
     (repo / "vendored.py").write_text(STALE)
     (repo / "pyproject.toml").write_text('[tool.codeassist]\nexclude = ["vendored.py"]\n')
-    done = cli("check", "generated/g.py", "vendored.py", ".", cwd=repo)
+    done = cli("check", "generated/g.py", "vendored.py", ".", "--format", "json", cwd=repo)
     assert done.returncode == 0, done.stdout
+    assert json.loads(done.stdout)["skipped"] == [{"path": "generated/g.py", "reason": "ignored by git (.gitignore)"}]
+
+
+def test_a_package_named_venv_is_checked_but_a_virtualenv_is_not(repo: Path, cli):
+    (repo / "venv").mkdir()
+    (repo / "venv" / "__init__.py").write_text(STALE)
+    (repo / "env").mkdir()
+    (repo / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (repo / "env" / "lib.py").write_text(STALE)
+    done = cli("check", ".", "--format", "json", cwd=repo)
+    assert {f["path"] for f in json.loads(done.stdout)["findings"]} == {"venv/__init__.py"}
 
 
 def test_suppression_and_unused_suppression(repo: Path, cli):

@@ -87,3 +87,44 @@ def test_entry_lines_are_relative_to_the_text():
 )
 def test_clean_name(written, bare):
     assert clean_name(written) == bare
+
+
+@pytest.mark.parametrize(
+    ("entry", "names"),
+    [
+        ("stdin, stdout and stderr: The streams.", ["stdin", "stdout", "stderr"]),
+        ("user (POSIX only)", ["user"]),
+        ("startupinfo and creationflags (Windows only)", ["startupinfo", "creationflags"]),
+        ("_htest - bool; whether this is a test.", ["_htest"]),
+        ("name -- the name", ["name"]),
+        ("The following options are supported", []),
+        ("a, b, and c: three", ["a", "b", "c"]),
+    ],
+)
+def test_google_entry_forms(entry, names):
+    parsed = parse_doc(f"Doc.\n\n    Args:\n        first: The first.\n        {entry}\n", PYTHON)
+    assert [i.name for i in parsed.params] == ["first", *names]
+
+
+@pytest.mark.parametrize(
+    ("entry", "names"),
+    [
+        ("ValueError if the object is invalid", ["ValueError"]),
+        ("KeyError, IndexError: lookups", ["KeyError", "IndexError"]),
+        ("os.error: on failure", ["os.error"]),
+    ],
+)
+def test_google_raises_forms(entry, names):
+    parsed = parse_doc(f"Doc.\n\n    Raises:\n        {entry}\n", PYTHON)
+    assert [i.name for i in parsed.raises] == names
+
+
+def test_unindented_sections_of_older_docstrings():
+    text = (
+        "Return a file descriptor from a file object.\n\n    Parameters:\n    fileobj -- file object\n\n"
+        "    Returns:\n    corresponding file descriptor\n\n    Raises:\n    ValueError if the object is invalid\n    "
+    )
+    parsed = parse_doc(text, PYTHON)
+    assert [i.name for i in parsed.params] == ["fileobj"]
+    assert parsed.returns is not None
+    assert [i.name for i in parsed.raises] == ["ValueError"]

@@ -81,6 +81,28 @@ PYTHON_CASES = {
                 timeout: Read from options.
             """
         ''', ["CA102"]),  # `options` itself is undocumented, `timeout` is not CA101
+    "kwargs documented itself: other names may still be its keys": ('''
+        def assert_raises(expected, *args, **kwargs):
+            """Doc.
+
+            Args:
+                expected: A.
+                args: More.
+                kwargs: Passed on.
+                msg: Read from kwargs when used as a context manager.
+            """
+        ''', []),
+    "AssertionError marks a bug, not a documented raise": ('''
+        def f(x):
+            """Doc.
+
+            Raises:
+                ValueError: bad.
+            """
+            if x is None:
+                raise AssertionError("unreachable")
+            raise ValueError(x)
+        ''', []),
     "return documented, none returned": ('''
         def f(a):
             """Doc.

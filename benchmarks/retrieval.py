@@ -1,0 +1,173 @@
+"""Code search on held-out packages: BM25, raw MiniLM, the trained code encoder, hybrid.
+
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/retrieval.py [--data DIR] [--adapter DIR]
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/retrieval.py --lengths   # 128 vs 256 tokens
+
+CodeSearchNet protocol on the "test" split of the mined pairs (packages never trained on,
+see training/configs/mine_pairs.toml): the pairs are shuffled with a fixed seed and cut into
+pools of 1000; each query (the first paragraph of a real docstring) is ranked against its
+own code (the unit without its docstring) and the pool's 999 other units. MRR, R@1 and R@10
+for every method in one run, then the encoding throughput (units/s) of raw MiniLM vs the
+code encoder on the same units, with what each speed-up buys on its own.
+
+`--lengths` answers "what does 256 buy over 128?" on the dev split before anyone pays for it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from codeassist.encoders.text import MiniLM  # noqa: E402
+from codeassist.matching import BM25, cosine, rrf  # noqa: E402
+from codeassist.parsing.ast_seq import linearise  # noqa: E402
+
+DATA = Path("~/.cache/codeassist-data/pairs").expanduser()
+POOL = 1000
+
+
+def pools(split, size: int, seed: int) -> list[list[int]]:
+    """Shuffle the split and cut it into full pools (the remainder is dropped)."""
+    order = np.random.default_rng(seed).permutation(len(split)).tolist()
+    if len(order) < size:
+        return [order]
+    return [order[i : i + size] for i in range(0, len(order) - size + 1, size)]
+
+
+def metrics(scores: np.ndarray) -> np.ndarray:
+    """Per-query reciprocal rank, hit@1, hit@10 of the diagonal (query i ↔ candidate i)."""
+    true = scores.diagonal()[:, None]
+    rank = (scores > true).sum(1) + 1
+    return np.stack([1.0 / rank, rank <= 1, rank <= 10], axis=1).astype(float)
+
+
+def dense_scores(encoder: MiniLM, queries: np.ndarray, inputs: list[str]) -> np.ndarray:
+    return cosine(queries, encoder.encode(inputs))
+
+
+def throughput(encoder: MiniLM, inputs: list[str], prepare=None) -> float:  # noqa: ANN001
+    """Units per second, linearisation (when given) included."""
+    start = time.perf_counter()
+    texts = [prepare(x) for x in inputs] if prepare else inputs
+    encoder.encode(texts)
+    return len(inputs) / (time.perf_counter() - start)
+
+
+def run(args: argparse.Namespace) -> None:
+    from datasets import load_from_disk
+
+    from codeassist.encoders.code import CODE_MAX_TOKENS, adapter_dir
+
+    test = load_from_disk(str(args.data))["test"]
+    adapter = args.adapter or adapter_dir()
+    doc = MiniLM()                                   # the doc encoder; also "raw MiniLM"
+    raw = MiniLM(max_tokens=256)                     # code as plain text, ST's default length
+    code = MiniLM(adapter=adapter, max_tokens=CODE_MAX_TOKENS)
+    code8 = MiniLM(adapter=adapter, max_tokens=CODE_MAX_TOKENS, quantize=True)
+    names = ["BM25", "raw MiniLM (code as text, 256 tok)", "raw MiniLM on AST seq (128 tok)",
+             "code encoder (AST + LoRA, 128 tok)", "code encoder int8", "hybrid: BM25 + code encoder (RRF)"]
+    results: dict[str, list[np.ndarray]] = {n: [] for n in names}
+    chosen = pools(test, args.pool, args.seed)[: args.max_pools]
+    for number, pool in enumerate(chosen, 1):
+        rows = test.select(pool)
+        queries = doc.encode(rows["doc"])
+        index = BM25(rows["code"])
+        lexical = np.stack([index.scores(q) for q in rows["doc"]])
+        trained = dense_scores(code, queries, rows["ast"])
+        for name, scores in zip(names, [
+            lexical, dense_scores(raw, queries, rows["code"]), dense_scores(doc, queries, rows["ast"]),
+            trained, dense_scores(code8, queries, rows["ast"]),
+            np.stack([rrf(lexical[i], trained[i]) for i in range(len(pool))]),
+        ], strict=True):
+            results[name].append(metrics(scores))
+        print(f"pool {number}/{len(chosen)} done", file=sys.stderr)
+
+    total = sum(len(p) for p in chosen)
+    print(f"\nheld-out packages: {', '.join(sorted(set(test['package'])))}; {len(test)} pairs, "
+          f"{len(chosen)} pool(s) of {len(chosen[0])} → {total} queries; adapter {adapter}")
+    print(f"\n| method | MRR | R@1 | R@10 |\n|---|---|---|---|")
+    for name in names:
+        mrr, r1, r10 = np.concatenate(results[name]).mean(0)
+        print(f"| {name} | {mrr:.3f} | {r1:.3f} | {r10:.3f} |")
+
+    units = test.select(chosen[0][: args.speed_units])
+    raw128 = MiniLM(max_tokens=128)
+    sources, langs = units["code"], units["language"]
+    speeds = [
+        ("raw MiniLM, code as text, 256 tok, unsorted batches", _unsorted(raw, sources)),
+        ("raw MiniLM, code as text, 256 tok, length-bucketed", throughput(raw, sources)),
+        ("raw MiniLM, code as text, 128 tok, length-bucketed", throughput(raw128, sources)),
+        ("code encoder, AST seq, 128 tok, length-bucketed", throughput(code, sources, _lineariser(langs))),
+        ("code encoder int8, AST seq, 128 tok, length-bucketed", throughput(code8, sources, _lineariser(langs))),
+    ]
+    base = speeds[0][1]
+    threads = __import__("torch").get_num_threads()
+    print(f"\nthroughput on the same {len(sources)} units ({threads} torch thread(s), CPU):\n")
+    print("| encoder | units/s | × raw |\n|---|---|---|")
+    for name, speed in speeds:
+        print(f"| {name} | {speed:.1f} | {speed / base:.2f} |")
+
+
+def _lineariser(langs: list[str]):  # noqa: ANN202
+    it = iter(langs)
+    return lambda s: linearise(s, next(it))
+
+
+def _unsorted(encoder: MiniLM, texts: list[str], batch_size: int = 32) -> float:
+    """Units/s without length bucketing: batches in the given order, padded to the longest."""
+    import torch
+
+    from codeassist.encoders.text import pool
+
+    start = time.perf_counter()
+    with torch.inference_mode():
+        for i in range(0, len(texts), batch_size):
+            batch = encoder.tokenizer(texts[i : i + batch_size], padding=True, truncation=True,
+                                      max_length=encoder.max_tokens, return_tensors="pt")
+            pool(encoder.model(**batch).last_hidden_state, batch["attention_mask"])
+    return len(texts) / (time.perf_counter() - start)
+
+
+def lengths(args: argparse.Namespace) -> None:
+    """Raw MiniLM at 128 vs 256 tokens, on raw code and on AST sequences, dev split."""
+    from datasets import load_from_disk
+
+    dev = load_from_disk(str(args.data))["dev"]
+    rows = dev.select(pools(dev, min(args.pool, 500), args.seed)[0])
+    doc = MiniLM()
+    queries = doc.encode(rows["doc"])
+    tokenizer = doc.tokenizer
+    print(f"dev pool of {len(rows)} ({', '.join(sorted(set(rows['package'])))})\n")
+    print("| input | tokens p50 | p90 | > 128 | MRR@128 | MRR@256 |\n|---|---|---|---|---|---|")
+    for name, texts in (("raw code", rows["code"]), ("AST seq", rows["ast"])):
+        counts = np.array([len(tokenizer.tokenize(t)) for t in texts])
+        mrr = [metrics(dense_scores(MiniLM(max_tokens=n), queries, texts))[:, 0].mean() for n in (128, 256)]
+        print(f"| {name} | {np.median(counts):.0f} | {np.percentile(counts, 90):.0f} | "
+              f"{(counts > 128).mean():.0%} | {mrr[0]:.3f} | {mrr[1]:.3f} |")
+
+
+def main() -> None:
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    cli.add_argument("--data", type=Path, default=DATA)
+    cli.add_argument("--adapter", type=Path, help="adapter directory (default: the shipped one)")
+    cli.add_argument("--pool", type=int, default=POOL)
+    cli.add_argument("--max-pools", type=int, default=3)
+    cli.add_argument("--speed-units", type=int, default=300)
+    cli.add_argument("--seed", type=int, default=0)
+    cli.add_argument("--lengths", action="store_true", help="measure 128 vs 256 tokens on dev")
+    args = cli.parse_args()
+    lengths(args) if args.lengths else run(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""Smoke test of benchmarks/static_rules.py: its docstring reader and mutation generator.
+
+No timing here; the benchmark itself prints the speed table. The end-to-end case runs the real
+`codeassist` CLI once over a handful of tiny mutated files.
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "static_rules.py"
+
+GOOGLE = '''def scale(value, factor=2):
+    """Scale a value.
+
+    Args:
+        value: The input.
+        factor: The multiplier.
+
+    Returns:
+        The scaled value.
+    """
+    if value is None:
+        return 0
+    return value * factor
+'''
+NUMPY = '''def clip(x, low, high):
+    """Clip x.
+
+    Parameters
+    ----------
+    x : float
+        The value.
+    low, high : float
+        The bounds.
+    """
+    print(min(max(x, low), high))
+'''
+SPHINX = '''class Store:
+
+    def put(self, key, *values):
+        """Store values.
+
+        :param key: Where.
+        :param values: What.
+        :returns: The number stored.
+        """
+        return len(values)
+'''
+
+
+@pytest.fixture(scope="module")
+def bench():
+    """The benchmark script, imported as a module."""
+    spec = importlib.util.spec_from_file_location("static_rules_bench", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _signature_and_doc(bench, module: str) -> tuple[list[str], tuple[str, ...]]:
+    tree = ast.parse(module)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef):
+            in_class = isinstance(tree.body[0], ast.ClassDef)
+            parsed = bench.documented_params(ast.get_docstring(node))
+            return bench.signature_names(node, in_class=in_class), parsed.names
+    raise AssertionError("no function")
+
+
+@pytest.mark.parametrize(
+    ("module", "style", "names", "returns"),
+    [
+        (GOOGLE, "google", ("value", "factor"), True),
+        (NUMPY, "numpy", ("x", "low", "high"), False),
+        (SPHINX, "sphinx", ("key", "values"), True),
+    ],
+)
+def test_documented_params_reads_each_style(bench, module, style, names, returns):
+    func = next(n for n in ast.walk(ast.parse(module)) if isinstance(n, ast.FunctionDef))
+    assert bench.documented_params(ast.get_docstring(func)) == (style, names, returns)
+
+
+def test_originals_qualify_and_match_their_docs(bench):
+    for module in (GOOGLE, NUMPY, SPHINX):
+        [target] = bench.find_targets(Path("m.py"), module, "m.py")
+        signature, documented = _signature_and_doc(bench, target.module)
+        assert set(signature) == set(documented)
+
+
+def test_mutations_break_the_signature_or_the_returns(bench):
+    kinds = bench.mutants(GOOGLE, random.Random(0))
+    assert set(kinds) == {"rename", "remove", "add", "drop_return"}
+    for kind in ("rename", "remove", "add"):
+        signature, documented = _signature_and_doc(bench, kinds[kind])
+        assert set(signature) != set(documented), kind
+    assert "value_renamed" in kinds["rename"] or "factor_renamed" in kinds["rename"]
+    dropped = ast.parse(kinds["drop_return"]).body[0]
+    returns = [n for n in ast.walk(dropped) if isinstance(n, ast.Return)]
+    assert returns and all(r.value is None for r in returns)
+
+
+def test_no_drop_return_without_a_documented_value(bench):
+    assert "drop_return" not in bench.mutants(NUMPY, random.Random(0))
+
+
+def test_method_keeps_its_receiver_and_stars(bench):
+    kinds = bench.mutants(SPHINX, random.Random(0))
+    assert "def put(self, *values):" in kinds["remove"]  # only `key` can go, not self or *values
+    assert "def put(self, key, *values, extra_option=None):" in kinds["add"]
+
+
+def test_codeassist_flags_every_mutant_and_no_original(bench, tmp_path: Path, cli):
+    expected = {}
+    for number, module in enumerate((GOOGLE, NUMPY, SPHINX)):
+        [target] = bench.find_targets(Path("m.py"), module, "m.py")
+        cases = {"original": target.module, **bench.mutants(target.module, random.Random(number))}
+        for kind, text in cases.items():
+            name = f"case{number}_{kind}.py"
+            (tmp_path / name).write_text(text)
+            expected[name] = kind != "original"
+    done = cli("check", ".", "--select", "CA101,CA102,CA103", "--format", "json", cwd=tmp_path)
+    assert done.returncode == 1, done.stderr
+    flagged = {f["path"] for f in json.loads(done.stdout)["findings"]}
+    assert {name for name, positive in expected.items() if positive} == flagged
