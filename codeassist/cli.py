@@ -71,6 +71,12 @@ def _parser() -> argparse.ArgumentParser:
     _report_options(review, FORMATS)
     review.set_defaults(handler=run_review)
 
+    message = commands.add_parser("commit-msg", help="check a commit message (the commit-msg hook)")
+    message.add_argument("message_file", type=Path, metavar="FILE", help="the message file git passes to the hook")
+    message.add_argument("--repo", type=Path, default=Path("."), help="the repository (default: the current one)")
+    _report_options(message, FORMATS)
+    message.set_defaults(handler=run_commit_msg)
+
     outline = commands.add_parser("outline", help="list the functions, methods and classes of a file")
     outline.add_argument("file", type=Path)
     outline.add_argument("--format", choices=("text", "json"), default="text")
@@ -175,7 +181,36 @@ def run_review(args: argparse.Namespace) -> int:
         changes, selection, filter_mode=args.filter_mode, severity=settings.severity,
         exclude=settings.exclude, max_files=args.max_files, max_diff_lines=args.max_diff_lines,
         max_file_bytes=settings.max_file_bytes, use_cache=not args.no_cache,
+        read=lambda path: gitdiff.read_new_side(repo, changes, path),
+        paths=lambda: gitdiff.new_side_paths(repo, changes),
+        messages=[(sha, gitdiff.commit_message(repo, sha)) for sha in changes.commits],
     )
+    return _finish(result, args, settings, root)
+
+
+def run_commit_msg(args: argparse.Namespace) -> int:
+    """`codeassist commit-msg FILE`: check the message of the commit being made (a hook).
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0 when the message is fine, 1 with findings.
+    """
+    from codeassist import gitdiff
+    from codeassist.review.diffreview import review_message
+
+    try:
+        message = args.message_file.read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise CodeassistError(
+            f"cannot read the commit message file {args.message_file}: {exc.strerror}",
+            "pass the file git gives the commit-msg hook (.git/COMMIT_EDITMSG)",
+        ) from None
+    repo = gitdiff.open_repo(args.repo)
+    root = Path(repo.working_tree_dir or ".")
+    settings, selection = _settings(args, root)
+    result = review_message(message, gitdiff.staged(repo), selection, severity=settings.severity)
     return _finish(result, args, settings, root)
 
 
@@ -322,27 +357,24 @@ def run_index(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
-def _index_progress():  # noqa: ANN202 - a context manager yielding the callback
+def _index_progress():  # noqa: ANN202 - a context manager yielding index.Progress
     from contextlib import contextmanager
 
     from rich.console import Console
     from rich.progress import Progress
 
     @contextmanager
-    def bar():  # noqa: ANN202
+    def bars():  # noqa: ANN202
         with Progress(console=Console(stderr=True), transient=True,
                       disable=not sys.stderr.isatty()) as progress:
-            task = progress.add_task("indexing", total=None)
 
-            def advance(count: int) -> None:
-                if count >= 0:
-                    progress.update(task, total=count)
-                else:
-                    progress.advance(task)
+            def stage(description: str, total: int):  # noqa: ANN202
+                task = progress.add_task(description, total=total)
+                return lambda n: progress.advance(task, n)
 
-            yield advance
+            yield stage
 
-    return bar()
+    return bars()
 
 
 def run_search(args: argparse.Namespace) -> int:

@@ -23,6 +23,9 @@ DELETED = "deleted"
 RENAMED = "renamed"
 MODE_CHANGED = "mode changed"
 
+INDEX = "INDEX"
+WORKTREE = "WORKTREE"
+
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 _SUBMODULE_MODE = 0o160000
 CONTEXT_LINES = 3
@@ -90,12 +93,14 @@ class ChangeSet:
         description: What was compared, for messages ("staged changes", "a1b2c3d..HEAD").
         files: The touched files.
         commits: The commits in the change, oldest first (empty for staged/working).
+        new_side: Where the files after the change live: INDEX, WORKTREE or a commit sha.
     """
 
     root: Path
     description: str
     files: list[FileChange] = field(default_factory=list)
     commits: list[str] = field(default_factory=list)
+    new_side: str = "INDEX"
 
 
 def open_repo(path: Path) -> git.Repo:
@@ -138,7 +143,7 @@ def staged(repo: git.Repo) -> ChangeSet:
         diffs = repo.index.diff(repo.head.commit, create_patch=True, R=True, M=True, unified=0)
     else:
         diffs = repo.index.diff(git.NULL_TREE, create_patch=True, M=True, unified=0)
-    return _changeset(repo, "staged changes", diffs)
+    return _changeset(repo, "staged changes", diffs, new_side=INDEX)
 
 
 def working(repo: git.Repo) -> ChangeSet:
@@ -153,7 +158,7 @@ def working(repo: git.Repo) -> ChangeSet:
     if not _has_head(repo):
         return staged(repo)  # before the first commit only the index knows the files
     diffs = repo.head.commit.diff(None, create_patch=True, M=True, unified=0)
-    return _changeset(repo, "working tree changes", diffs, from_disk=True)
+    return _changeset(repo, "working tree changes", diffs, new_side=WORKTREE)
 
 
 def commit(repo: git.Repo, rev: str) -> ChangeSet:
@@ -173,7 +178,9 @@ def commit(repo: git.Repo, rev: str) -> ChangeSet:
         diffs = target.parents[0].diff(target, create_patch=True, M=True, unified=0)
     else:
         diffs = target.diff(git.NULL_TREE, create_patch=True, M=True, unified=0)
-    return _changeset(repo, f"commit {target.hexsha[:12]}", diffs, commits=[target.hexsha])
+    return _changeset(
+        repo, f"commit {target.hexsha[:12]}", diffs, commits=[target.hexsha], new_side=target.hexsha
+    )
 
 
 def revision_range(repo: git.Repo, spec: str) -> ChangeSet:
@@ -257,7 +264,7 @@ def resolve(repo: git.Repo, rev: str) -> git.Commit:
 def _between(repo: git.Repo, start: git.Commit, end: git.Commit, description: str) -> ChangeSet:
     diffs = start.diff(end, create_patch=True, M=True, unified=0)
     commits = [c.hexsha for c in repo.iter_commits(f"{start.hexsha}..{end.hexsha}", reverse=True)]
-    return _changeset(repo, description, diffs, commits=commits)
+    return _changeset(repo, description, diffs, commits=commits, new_side=end.hexsha)
 
 
 def _has_head(repo: git.Repo) -> bool:
@@ -273,13 +280,69 @@ def _is_shallow(repo: git.Repo) -> bool:
 
 
 def _changeset(
-    repo: git.Repo, description: str, diffs: list[git.Diff], *, from_disk: bool = False,
+    repo: git.Repo, description: str, diffs: list[git.Diff], *, new_side: str,
     commits: list[str] | None = None,
 ) -> ChangeSet:
     root = Path(repo.working_tree_dir or ".")
-    files = [_file_change(d, root, from_disk) for d in diffs]
+    files = [_file_change(d, root, new_side == WORKTREE) for d in diffs]
     files.sort(key=lambda f: f.path)
-    return ChangeSet(root, description, files, commits or [])
+    return ChangeSet(root, description, files, commits or [], new_side)
+
+
+def new_side_paths(repo: git.Repo, changes: ChangeSet) -> list[str]:
+    """List every file of the repository as it is after the change.
+
+    Args:
+        repo: The repository.
+        changes: The change, whose `new_side` says where to look.
+
+    Returns:
+        Repo-relative paths.
+    """
+    if changes.new_side in (INDEX, WORKTREE):
+        return [path for path, _ in repo.index.entries]
+    return [item.path for item in repo.commit(changes.new_side).tree.traverse() if item.type == "blob"]
+
+
+def read_new_side(repo: git.Repo, changes: ChangeSet, path: str) -> str | None:
+    """Read a file as it is after the change.
+
+    Args:
+        repo: The repository.
+        changes: The change, whose `new_side` says where to look.
+        path: A repo-relative path.
+
+    Returns:
+        The text, or None when the file is missing, binary or not UTF-8.
+    """
+    if changes.new_side == WORKTREE:
+        data = _disk_bytes(Path(repo.working_tree_dir or ".") / path)
+    else:
+        import git
+
+        try:
+            if changes.new_side == INDEX:
+                blob = repo.index.entries[(path, 0)].to_blob(repo)
+            else:
+                blob = repo.commit(changes.new_side).tree / path
+            data = _blob_bytes(blob)
+        except (KeyError, git.GitCommandError):
+            data = None
+    return _text(data)[0]
+
+
+def commit_message(repo: git.Repo, sha: str) -> str:
+    """Return the full message of a commit.
+
+    Args:
+        repo: The repository.
+        sha: The commit.
+
+    Returns:
+        The message text.
+    """
+    message = repo.commit(sha).message
+    return message.decode("utf-8", "replace") if isinstance(message, bytes) else message
 
 
 def _file_change(diff: git.Diff, root: Path, from_disk: bool) -> FileChange:

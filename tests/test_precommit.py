@@ -88,3 +88,24 @@ def test_review_hook_blames_only_the_staged_change(repo: Path, tmp_path: Path):
     (repo / "mod.py").write_text(STALE.replace("ratio:", "factor:"))
     git(repo, "add", "-A")
     assert pre_commit(repo, "run", home=home).returncode == 0
+
+
+def test_commit_msg_hook_rejects_a_placeholder(repo: Path, tmp_path: Path):
+    (repo / ".pre-commit-config.yaml").write_text(
+        "repos:\n"
+        "  - repo: local\n"
+        "    hooks:\n"
+        "      - id: codeassist-commit-msg\n"
+        "        name: codeassist commit message\n"
+        f"        entry: {BIN / 'codeassist'} commit-msg\n"
+        "        language: system\n"
+        "        stages: [commit-msg]\n"
+    )
+    git(repo, "add", "-A")
+    home = tmp_path / "pre-commit-home"
+    (tmp_path / "bad").write_text("wip\n")
+    (tmp_path / "good").write_text("Add the pre-commit configuration\n")
+    bad = pre_commit(repo, "run", "--hook-stage", "commit-msg", "--commit-msg-filename", str(tmp_path / "bad"), home=home)
+    assert bad.returncode == 1 and "CA402" in bad.stdout
+    good = pre_commit(repo, "run", "--hook-stage", "commit-msg", "--commit-msg-filename", str(tmp_path / "good"), home=home)
+    assert good.returncode == 0, good.stdout

@@ -9,18 +9,21 @@ analysed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 import pathspec
 
 from codeassist.gitdiff import DELETED, ChangeSet, FileChange
-from codeassist.pairing import pair_units
+from codeassist.pairing import UnitChange, pair_units
 from codeassist.parsecache import parse_cached
 from codeassist.parsing.languages import language_for_path
+from codeassist.review import suppression
+from codeassist.review.context import ChangeContext
 from codeassist.review.engine import check_parsed, with_severity
 from codeassist.review.limits import DEFAULT_MAX_DIFF_LINES, DEFAULT_MAX_FILES
+from codeassist.review.rules import CHANGE_FAMILIES
 from codeassist.review.selection import Selection
-from codeassist.units import CheckResult, Finding, Skipped
+from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
 
 
 
@@ -35,6 +38,9 @@ def review_changeset(
     max_diff_lines: int = DEFAULT_MAX_DIFF_LINES,
     max_file_bytes: int = 1_000_000,
     use_cache: bool = True,
+    read: Callable[[str], str | None] | None = None,
+    paths: Callable[[], list[str]] | None = None,
+    messages: Sequence[tuple[str, str]] = (),
 ) -> CheckResult:
     """Check the files of a change and keep the findings it is responsible for.
 
@@ -48,12 +54,20 @@ def review_changeset(
         max_diff_lines: Skip a file whose diff has more changed lines than this.
         max_file_bytes: Skip a file larger than this after the change.
         use_cache: Whether to use the on-disk parse cache.
+        read: Reads a file as it is after the change, for documentation rules.
+        paths: Lists the files after the change, for documentation rules.
+        messages: (sha, message) of the commit messages to check.
 
     Returns:
         The kept findings and everything that was skipped.
     """
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     result = CheckResult()
+    context = ChangeContext(changes, messages=list(messages))
+    if read is not None:
+        context.read = read
+    if paths is not None:
+        context.paths = paths
     reviewed = 0
     for change in changes.files:
         spec = language_for_path(change.path)
@@ -70,8 +84,18 @@ def review_changeset(
         result.files_checked += 1
         result.suppressed += suppressed
         result.skipped += [Skipped(change.path, problem) for problem in problems]
-        kept = _filter(findings, change, parsed.units, spec.name, filter_mode, use_cache)
+        unit_changes = _unit_changes(change, parsed.units, spec.name, use_cache)
+        context.units += [(change.path, unit_change) for unit_change in unit_changes]
+        kept = _filter(findings, change, unit_changes, filter_mode)
         result.findings += [with_severity(f, severity or {}) for f in kept]
+    for change in changes.files:
+        spec = language_for_path(change.path)
+        if change.status == DELETED and spec is not None and change.old_text is not None:
+            old = parse_cached(change.old_text, spec.name, change.old_path, enabled=use_cache).units
+            context.units += [(change.path, unit_change) for unit_change in pair_units(old, [], frozenset())]
+    result.findings += [
+        with_severity(f, severity or {}) for f in _change_findings(context, selection, result)
+    ]
     result.findings.sort(key=lambda f: (f.path, f.line, f.column, f.rule))
     return result
 
@@ -93,14 +117,61 @@ def _skip_reason(
     return None
 
 
-def _filter(
-    findings: list[Finding], change: FileChange, units: list, language: str, mode: str, use_cache: bool
-) -> list[Finding]:
+def _unit_changes(change: FileChange, units: list[CodeUnit], language: str, use_cache: bool) -> list[UnitChange]:
+    old_units: list[CodeUnit] = []
+    if change.old_text is not None:
+        old_units = parse_cached(change.old_text, language, change.old_path, enabled=use_cache).units
+    return pair_units(old_units, units, change.added_lines)
+
+
+def _filter(findings: list[Finding], change: FileChange, unit_changes: list[UnitChange], mode: str) -> list[Finding]:
     if mode in ("file", "nofilter"):
         return findings
     lines = change.added_lines if mode == "added" else change.context_lines
-    old_units = []
-    if change.old_text is not None:
-        old_units = parse_cached(change.old_text, language, change.old_path, enabled=use_cache).units
-    changed = {c.new.qualname for c in pair_units(old_units, units, change.added_lines) if c.new and c.changed}
+    changed = {c.new.qualname for c in unit_changes if c.new and c.changed}
     return [f for f in findings if f.line in lines or (f.symbol and f.symbol in changed)]
+
+
+def review_message(
+    message: str, changes: ChangeSet, selection: Selection, *, severity: Mapping[str, str] | None = None
+) -> CheckResult:
+    """Check a commit message about to be committed (the commit-msg hook).
+
+    Args:
+        message: The message file's content.
+        changes: The staged change the message describes.
+        selection: Which rules are on; only the commit-message family runs.
+        severity: Rule id or prefix → severity replacing the default.
+
+    Returns:
+        The message's findings.
+    """
+    context = ChangeContext(changes, messages=[("", message)])
+    result = CheckResult(files_checked=1)
+    findings = _change_findings(context, selection, result, families=("CA4",))
+    result.findings = [with_severity(f, severity or {}) for f in findings]
+    return result
+
+
+def _change_findings(
+    context: ChangeContext, selection: Selection, result: CheckResult, families: Sequence[str] | None = None
+) -> list[Finding]:
+    """Run the change-level families; a directive on a documentation line suppresses there."""
+    texts: dict[str, str | None] = {}
+    kept = []
+    for prefix, family in CHANGE_FAMILIES.items():
+        if families is not None and prefix not in families:
+            continue
+        if not any(selection.enabled(rule.id) for rule in family.RULES):
+            continue
+        for finding in family.check_change(context):
+            if not selection.enabled(finding.rule, finding.path):
+                continue
+            if finding.path not in texts:
+                texts[finding.path] = context.read(finding.path)
+            directive = suppression.scan(texts[finding.path] or "").get(finding.line)
+            if directive is not None and directive.match(finding.rule):
+                result.suppressed += 1
+                continue
+            kept.append(finding)
+    return kept

@@ -14,7 +14,7 @@ from codeassist.files import SourceFile, read_source
 from codeassist.parsecache import parse_cached
 from codeassist.parsing.parse import ParseResult
 from codeassist.review import suppression
-from codeassist.review.rules import all_rules, unit_checks
+from codeassist.review.rules import FAMILIES, unit_checks
 from codeassist.review.rules.base import fingerprint
 from codeassist.review.rules.meta import CA001
 from codeassist.review.selection import Selection
@@ -153,7 +153,7 @@ def _suppress(finding: Finding, unit: CodeUnit, directives: dict[int, suppressio
 def _unused(
     directives: dict[int, suppression.Directive], path: str, selection: Selection
 ) -> list[Finding]:
-    ran = [rule_id for rule_id in all_rules() if selection.enabled(rule_id, path)]
+    ran = [rule.id for family in FAMILIES.values() for rule in family.RULES if selection.enabled(rule.id, path)]
     findings = []
     for directive in directives.values():
         codes = directive.codes or ("*",)

@@ -5,14 +5,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from codeassist.review.rules import meta, signature
+from codeassist.review.rules import commit_message, docs_mentions, meta, signature
 from codeassist.review.rules.base import Rule
 from codeassist.units import CodeUnit, Finding
 
-# Families whose rules need only the parse tree; the static `check` path runs these.
+# Families whose rules look at one unit at a time (`check(unit)`); `check` and `review` run them.
 FAMILIES: dict[str, ModuleType] = {
     "CA0": meta,
     "CA1": signature,
+}
+
+# Families whose rules look at a whole change (`check_change(context)`); only `review` runs them.
+CHANGE_FAMILIES: dict[str, ModuleType] = {
+    "CA3": docs_mentions,
+    "CA4": commit_message,
 }
 
 
@@ -22,7 +28,8 @@ def all_rules() -> dict[str, Rule]:
     Returns:
         Rules keyed by id.
     """
-    rules = [rule for family in FAMILIES.values() for rule in family.RULES]
+    families = [*FAMILIES.values(), *CHANGE_FAMILIES.values()]
+    rules = [rule for family in families for rule in family.RULES]
     return {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
 
 

@@ -1,0 +1,28 @@
+"""What change-level rules (CA3xx, CA4xx) see: the whole change, not one unit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from codeassist.gitdiff import ChangeSet
+from codeassist.pairing import UnitChange
+
+
+@dataclass
+class ChangeContext:
+    """A reviewed change with what the per-file pass learned about it.
+
+    Attributes:
+        changes: The ChangeSet.
+        units: (path, UnitChange) for every unit on either side of the changed files.
+        read: Reads a file as it is after the change (None when unreadable).
+        paths: Lists every file after the change.
+        messages: (commit sha or "", message) for each commit message under review.
+    """
+
+    changes: ChangeSet
+    units: list[tuple[str, UnitChange]] = field(default_factory=list)
+    read: Callable[[str], str | None] = lambda path: None
+    paths: Callable[[], list[str]] = lambda: []
+    messages: list[tuple[str, str]] = field(default_factory=list)

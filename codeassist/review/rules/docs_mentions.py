@@ -1,0 +1,144 @@
+"""CA3xx: prose documentation (README, docs/) that mentions code this change altered.
+
+Matching is lexical and limited to code markup (spans and blocks), where a mention of
+`fetch(timeout=3)` really means the code: a removed unit named as a call or by its
+qualified name, a removed parameter passed by keyword next to a call of its function, and
+a removed command-line flag.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from codeassist.docscan import DOC_SUFFIXES, CodeLine, code_lines
+from codeassist.review.context import ChangeContext
+from codeassist.review.rules.base import WARNING, Rule, fingerprint
+from codeassist.units import RECEIVER, Finding
+
+CA301 = Rule(
+    id="CA301",
+    name="docs-mention-changed-code",
+    severity=WARNING,
+    summary="Documentation mentions a symbol, parameter or flag that this change removed or renamed.",
+    what="Reads the repository's Markdown and reST documentation as it is after the change "
+    "and reports code spans and code blocks that still use what the change took away: a "
+    "removed function or class called by name (`fetch(...)`) or named by its qualified name, "
+    "a removed parameter passed by keyword to its function (`fetch(timeout=3)`), or a "
+    "command-line flag that disappeared from the code (`--verbose`). The finding sits on the "
+    "documentation line and names what to update.",
+    why="Users copy examples from the README. An example that calls a removed function or "
+    "passes a renamed argument fails the first time someone tries it.",
+    example="# README.md, after renaming `timeout` to `deadline` in client.py\n"
+    "```python\nclient.fetch(url, timeout=3)\n```",
+    instead="```python\nclient.fetch(url, deadline=3)\n```",
+)
+
+RULES = (CA301,)
+
+_FLAG = re.compile(r"""["'](--[a-z][a-z0-9-]*)["']""")
+_DOC_LIMIT = 300  # documents read per review, largest repositories aside
+_MIN_NAME = 3  # shorter names match too much
+
+
+def check_change(context: ChangeContext) -> Iterator[Finding]:
+    """Yield CA301 findings for the documentation after a change.
+
+    Args:
+        context: The reviewed change.
+
+    Yields:
+        Findings located in documentation files.
+    """
+    removed_units, removed_params = _removed_code(context)
+    removed_flags = _removed_flags(context)
+    if not (removed_units or removed_params or removed_flags):
+        return
+    documents = [p for p in context.paths() if PurePosixPath(p).suffix.lower() in DOC_SUFFIXES]
+    for path in sorted(documents)[:_DOC_LIMIT]:
+        text = context.read(path)
+        if text is None:
+            continue
+        lines = code_lines(text, PurePosixPath(path).suffix)
+        yield from _mentions(path, lines, removed_units, removed_params, removed_flags)
+
+
+def _removed_code(context: ChangeContext) -> tuple[dict[str, str], dict[str, tuple[str, str, str | None]]]:
+    """Return removed units (name → description) and removed parameters.
+
+    Removed parameters map `call name` + parameter to (function, parameter, its replacement
+    when exactly one parameter was renamed).
+    """
+    still_defined = {change.new.name for _, change in context.units if change.new is not None}
+    units: dict[str, str] = {}
+    params: dict[str, tuple[str, str, str | None]] = {}
+    for path, change in context.units:
+        old, new = change.old, change.new
+        if old is None:
+            continue
+        if new is None:
+            if old.name not in still_defined and len(old.name) >= _MIN_NAME:
+                units[old.name] = f"`{old.qualname}` was removed from {path}"
+            continue
+        if not change.signature:
+            continue
+        before = [p.name for p in old.params if p.kind != RECEIVER]
+        after = [p.name for p in new.params if p.kind != RECEIVER]
+        gone = [name for name in before if name not in after]
+        added = [name for name in after if name not in before]
+        for name in gone:
+            replacement = added[0] if len(gone) == 1 and len(added) == 1 else None
+            params[f"{new.name}\0{name}"] = (new.qualname, name, replacement)
+    return units, params
+
+
+def _removed_flags(context: ChangeContext) -> dict[str, str]:
+    flags: dict[str, str] = {}
+    for change in context.changes.files:
+        if change.old_text is None:
+            continue
+        before = set(_FLAG.findall(change.old_text))
+        after = set(_FLAG.findall(change.new_text or ""))
+        for flag in sorted(before - after):
+            flags[flag] = change.path
+    return flags
+
+
+def _mentions(
+    path: str,
+    lines: list[CodeLine],
+    units: dict[str, str],
+    params: dict[str, tuple[str, str, str | None]],
+    flags: dict[str, str],
+) -> Iterator[Finding]:
+    blocks: dict[int, str] = {}
+    for line in lines:
+        if line.block:
+            blocks[line.block] = blocks.get(line.block, "") + "\n" + line.code
+    for line in lines:
+        context_code = blocks[line.block] if line.block else line.code
+        for name, what in units.items():
+            if re.search(rf"(?<![\w.]){re.escape(name)}\s*\(|\.{re.escape(name)}\b", line.code):
+                yield _finding(path, line.line, f"documentation uses `{name}`, but {what}; update or remove it")
+        for key, (function, param, replacement) in params.items():
+            call = key.split("\0")[0]
+            if not re.search(rf"\b{re.escape(param)}\s*=", line.code):
+                continue
+            if not re.search(rf"\b{re.escape(call)}\s*\(", context_code):
+                continue
+            hint = f"; it is now `{replacement}`" if replacement else ""
+            yield _finding(
+                path, line.line,
+                f"documentation passes `{param}` to `{function}`, which this change removed{hint}",
+            )
+        for flag, source in flags.items():
+            if re.search(rf"(?<![\w-]){re.escape(flag)}(?![\w-])", line.code):
+                yield _finding(path, line.line, f"documentation uses `{flag}`, which this change removed from {source}")
+
+
+def _finding(path: str, line: int, message: str) -> Finding:
+    return Finding(
+        rule=CA301.id, name=CA301.name, severity=CA301.severity, path=path, line=line, column=1,
+        end_line=line, end_column=1, message=message, fingerprint=fingerprint(CA301.id, path, "", message),
+    )
