@@ -11,4 +11,12 @@ def __getattr__(name: str) -> object:
         from codeassist import encoders
 
         return getattr(encoders, name)
+    if name == "drift_score":
+        from codeassist.drift import drift_score
+
+        return drift_score
+    if name == "generate_docstring":
+        from codeassist.llm.docstrings import generate_docstring
+
+        return generate_docstring
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -150,6 +150,21 @@ class CodeUnit:
         """Whether documentation is attached."""
         return self.doc is not None
 
+    def code_without_doc(self) -> str:
+        """Return the unit's source without its documentation, dedented as a whole.
+
+        Returns:
+            The code; documentation that precedes the unit (a comment) is not in it anyway.
+        """
+        import textwrap
+
+        lines = (" " * (self.start_col - 1) + self.body).split("\n")
+        if self.doc is not None and self.doc.start_line >= self.start_line:
+            first = self.doc.start_line - self.start_line
+            last = self.doc.end_line - self.start_line
+            lines = lines[:first] + lines[last + 1 :]
+        return textwrap.dedent("\n".join(line for line in lines if line.strip()))
+
 
 @dataclass(frozen=True)
 class Finding:

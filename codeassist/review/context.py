@@ -19,6 +19,7 @@ class ChangeContext:
         read: Reads a file as it is after the change (None when unreadable).
         paths: Lists every file after the change.
         messages: (commit sha or "", message) for each commit message under review.
+        flagged: (path, qualname) of units that per-unit rules already reported.
     """
 
     changes: ChangeSet
@@ -26,3 +27,4 @@ class ChangeContext:
     read: Callable[[str], str | None] = lambda path: None
     paths: Callable[[], list[str]] = lambda: []
     messages: list[tuple[str, str]] = field(default_factory=list)
+    flagged: set[tuple[str, str]] = field(default_factory=set)

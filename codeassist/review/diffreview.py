@@ -86,6 +86,7 @@ def review_changeset(
         result.skipped += [Skipped(change.path, problem) for problem in problems]
         unit_changes = _unit_changes(change, parsed.units, spec.name, use_cache)
         context.units += [(change.path, unit_change) for unit_change in unit_changes]
+        context.flagged |= {(f.path, f.symbol) for f in findings if f.rule.startswith("CA1")}
         kept = _filter(findings, change, unit_changes, filter_mode)
         result.findings += [with_severity(f, severity or {}) for f in kept]
     for change in changes.files:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from codeassist.review.rules import commit_message, docs_mentions, meta, signature
+from codeassist.review.rules import commit_message, docs_mentions, drift_rules, meta, signature
 from codeassist.review.rules.base import Rule
 from codeassist.units import CodeUnit, Finding
 
@@ -17,6 +17,7 @@ FAMILIES: dict[str, ModuleType] = {
 
 # Families whose rules look at a whole change (`check_change(context)`); only `review` runs them.
 CHANGE_FAMILIES: dict[str, ModuleType] = {
+    "CA2": drift_rules,
     "CA3": docs_mentions,
     "CA4": commit_message,
 }
