@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from codeassist.fusion import (
 )
 from codeassist.parsing.docstrings import clean_name, summary_of
 from codeassist.units import RECEIVER, TYPE_PARAMETER
+
+if TYPE_CHECKING:
+    from codeassist.encoders.cache import EmbeddingCache
 
 
 class Example(NamedTuple):
@@ -31,19 +34,20 @@ class Example(NamedTuple):
     language: str = "python"
 
 
-def feature_rows(examples: Sequence[Example], head: Head) -> np.ndarray:
+def feature_rows(examples: Sequence[Example], head: Head, cache: EmbeddingCache | None = None) -> np.ndarray:
     """Build the feature matrix a head reads, encoding all examples in three batches.
 
     Args:
         examples: The examples.
         head: The head, for its feature names and whether it reads vectors.
+        cache: An embedding cache, so unchanged code and docs are not encoded again.
 
     Returns:
         (n, d) float32 features.
     """
     from codeassist.encoders import encode_code, encode_docs
 
-    docs = encode_docs([summary_of(e.old_doc) or e.old_doc for e in examples])
+    docs = encode_docs([summary_of(e.old_doc) or e.old_doc for e in examples], cache=cache)
     rows = []
     by_language: dict[str, list[int]] = {}
     for index, example in enumerate(examples):
@@ -51,8 +55,8 @@ def feature_rows(examples: Sequence[Example], head: Head) -> np.ndarray:
     old = np.zeros_like(docs)
     new = np.zeros_like(docs)
     for language, indices in by_language.items():
-        old[indices] = encode_code([examples[i].old_code for i in indices], language)
-        new[indices] = encode_code([examples[i].new_code for i in indices], language)
+        old[indices] = encode_code([examples[i].old_code for i in indices], language, cache=cache)
+        new[indices] = encode_code([examples[i].new_code for i in indices], language, cache=cache)
     for index, example in enumerate(examples):
         scalars = similarity_features(docs[index], old[index], new[index])
         scalars |= structural_features(
@@ -66,12 +70,15 @@ def feature_rows(examples: Sequence[Example], head: Head) -> np.ndarray:
     return np.stack(rows) if rows else np.zeros((0, len(head.names)), dtype=np.float32)
 
 
-def drift_scores(examples: Sequence[Example], head: Head | None = None) -> np.ndarray:
+def drift_scores(
+    examples: Sequence[Example], head: Head | None = None, cache: EmbeddingCache | None = None
+) -> np.ndarray:
     """Score many examples at once.
 
     Args:
         examples: The examples.
         head: A fusion head; the shipped one by default.
+        cache: An embedding cache for the encoders.
 
     Returns:
         Probabilities that each old documentation is stale for its new code.
@@ -79,7 +86,7 @@ def drift_scores(examples: Sequence[Example], head: Head | None = None) -> np.nd
     head = head or shipped_head()
     if not examples:
         return np.zeros(0, dtype=np.float32)
-    return head.probability(feature_rows(examples, head))
+    return head.probability(feature_rows(examples, head, cache))
 
 
 def drift_score(old_doc: str, old_code: str, new_code: str, language: str = "python") -> float:

@@ -23,19 +23,28 @@ from codeassist.parsing.parse import ParseResult, parse_source
 FORMAT = 1  # bump when ParseResult's pickled shape changes
 
 
-@cache
-def cache_dir() -> Path:
-    """Return this version's cache directory (not created yet).
+def cache_root() -> Path:
+    """Return codeassist's cache directory: `$CODEASSIST_CACHE_DIR`, else the user cache dir.
 
     Returns:
-        `$CODEASSIST_CACHE_DIR/parse-<version>` or the same under the user cache dir.
+        The directory (not created yet).
     """
     base = os.environ.get("CODEASSIST_CACHE_DIR")
     if not base:
         from platformdirs import user_cache_dir
 
         base = user_cache_dir("codeassist")
-    return Path(base) / f"parse-v{FORMAT}-{__version__}-{_parser_fingerprint()}"
+    return Path(base)
+
+
+@cache
+def cache_dir() -> Path:
+    """Return this version's parse cache directory (not created yet).
+
+    Returns:
+        `<cache root>/parse-<version>`.
+    """
+    return cache_root() / f"parse-v{FORMAT}-{__version__}-{_parser_fingerprint()}"
 
 
 def _parser_fingerprint() -> str:

@@ -66,10 +66,15 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     if not candidates:
         return
     from codeassist.drift import Example, drift_scores, explain
+    from codeassist.encoders.cache import EmbeddingCache
+    from codeassist.parsecache import cache_root
 
     examples = [Example(old.doc.text, old.code_without_doc(), new.code_without_doc(), language)
                 for _, old, new, language in candidates]
-    for (path, old, new, language), example, score in zip(candidates, examples, drift_scores(examples)):
+    # Old code and docs were usually encoded by an earlier run of the hook: cache them.
+    cache = EmbeddingCache(cache_root() / "embeddings.sqlite3")
+    scores = drift_scores(examples, cache=cache)
+    for (path, old, new, language), example, score in zip(candidates, examples, scores):
         if score < 0.5:
             continue
         reason = explain(example.old_doc, example.old_code, example.new_code, language)
