@@ -127,18 +127,18 @@ def explain(old_doc: str, old_code: str, new_code: str, language: str = "python"
             if len(added) == 1:
                 return f"documentation still describes parameter `{name}`, renamed to `{added[0]}` in this change"
             return f"documentation still describes parameter `{name}`, removed in this change"
-    if sections.returns is not None and old.unit and new.unit:
-        if old.unit.returns_value and not new.unit.returns_value:
-            return "documentation describes a return value; the code no longer returns one"
-        if old.unit.returns and new.unit.returns and old.unit.returns != new.unit.returns:
-            return (f"documentation describes the return value of `-> {old.unit.returns}`; "
-                    f"it now returns `{new.unit.returns}`")
+    returns = sections.returns is not None and old.unit is not None and new.unit is not None
+    if returns and old.unit.returns_value and not new.unit.returns_value:
+        return "documentation describes a return value; the code no longer returns one"
     raised_before = {r.rsplit(".", 1)[-1] for r in (old.unit.raises if old.unit else ())}
     raised_after = {r.rsplit(".", 1)[-1] for r in (new.unit.raises if new.unit else ())}
     for item in sections.raises or ():
         name = item.name.rsplit(".", 1)[-1]
         if name in raised_before and name not in raised_after:
             return f"documentation says it raises `{name}`, which the code no longer raises"
+    if returns and old.unit.returns and new.unit.returns and old.unit.returns != new.unit.returns:
+        return (f"documentation describes the return value of `-> {old.unit.returns}`; "
+                f"it now returns `{new.unit.returns}`")
     mentioned = [w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", old_doc) if w in old.identifiers]
     vanished = [w for w in dict.fromkeys(mentioned) if w not in new.identifiers]
     if vanished:

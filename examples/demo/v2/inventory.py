@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+EVENTS: list[dict] = []
+
 
 class Warehouse:
     """Holds stock levels.
@@ -88,3 +90,21 @@ def load(path: str) -> Warehouse:
     warehouse = Warehouse(data["name"])
     warehouse.stock.update(data.get("stock", {}))
     return warehouse
+
+
+def find(warehouse: Warehouse, sku: str) -> int | None:
+    """Return the stock level of an item.
+
+    Args:
+        warehouse: Where to look.
+        sku: The item.
+
+    Returns:
+        The number of units on hand.
+
+    Raises:
+        KeyError: When the warehouse does not carry the item.
+    """
+    if sku not in warehouse.stock:
+        return None
+    return warehouse.stock[sku]

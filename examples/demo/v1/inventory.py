@@ -1,0 +1,109 @@
+"""A tiny in-memory inventory."""
+
+from __future__ import annotations
+
+import json
+
+EVENTS: list[dict] = []
+
+
+class Warehouse:
+    """Holds stock levels.
+
+    Args:
+        name: The warehouse's name.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.stock: dict[str, int] = {}
+
+    def restock(self, sku: str, amount: int) -> int:
+        """Add units of an item.
+
+        Args:
+            sku: The item.
+            amount: How many units arrived.
+
+        Returns:
+            The new stock level.
+        """
+        self.stock[sku] = self.stock.get(sku, 0) + amount
+        return self.stock[sku]
+
+    def remove_item(self, sku: str) -> None:
+        """Remove an item from the catalogue.
+
+        Args:
+            sku: The item to remove.
+        """
+        if self.stock.get(sku):
+            raise ValueError(f"{sku} is still in stock")
+        self.stock.pop(sku, None)
+
+    def count(self, sku, location):  # codeassist: ignore[CA102]
+        """Return how many units are on hand.
+
+        Args:
+            sku: The item.
+        """
+        return self.stock.get(sku, 0)
+
+    def total_value(self, prices: dict[str, float]) -> float:
+        """Value of everything in stock.
+
+        Args:
+            prices: Unit price by SKU.
+
+        Returns:
+            The sum of stock times price.
+        """
+        return sum(prices.get(sku, 0.0) * n for sku, n in self.stock.items())
+
+
+def log_event(kind: str, payload: dict) -> int:
+    """Record an event.
+
+    Args:
+        kind: The event type.
+        payload: Event details.
+
+    Returns:
+        The id of the stored event.
+    """
+    print(json.dumps({"kind": kind, **payload}))
+    return len(EVENTS)
+
+
+def load(path: str) -> Warehouse:
+    """Load a warehouse from a JSON file.
+
+    Args:
+        path: The file to read.
+
+    Raises:
+        FileNotFoundError: When the file does not exist.
+    """
+    with open(path, encoding="utf-8") as stream:
+        data = json.load(stream)
+    warehouse = Warehouse(data["name"])
+    warehouse.stock.update(data.get("stock", {}))
+    return warehouse
+
+
+def find(warehouse: Warehouse, sku: str) -> int:
+    """Return the stock level of an item.
+
+    Args:
+        warehouse: Where to look.
+        sku: The item.
+
+    Returns:
+        The number of units on hand.
+
+    Raises:
+        KeyError: When the warehouse does not carry the item.
+    """
+    if sku not in warehouse.stock:
+        raise KeyError(sku)
+    return warehouse.stock[sku]
