@@ -52,6 +52,7 @@ def metrics(scores: np.ndarray) -> np.ndarray:
 
 
 def dense_scores(encoder: MiniLM, queries: np.ndarray, inputs: list[str]) -> np.ndarray:
+    """Cosine of every query against every input embedded by `encoder`."""
     return cosine(queries, encoder.encode(inputs))
 
 
@@ -64,6 +65,7 @@ def throughput(encoder: MiniLM, inputs: list[str], prepare=None) -> float:  # no
 
 
 def run(args: argparse.Namespace) -> None:
+    """The quality table on held-out pools, then the throughput table."""
     from datasets import load_from_disk
 
     from codeassist.encoders.code import CODE_MAX_TOKENS, adapter_dir
@@ -111,7 +113,9 @@ def run(args: argparse.Namespace) -> None:
         ("code encoder int8, AST seq, 128 tok, length-bucketed", throughput(code8, sources, _lineariser(langs))),
     ]
     base = speeds[0][1]
-    threads = __import__("torch").get_num_threads()
+    import torch
+
+    threads = torch.get_num_threads()
     print(f"\nthroughput on the same {len(sources)} units ({threads} torch thread(s), CPU):\n")
     print("| encoder | units/s | × raw |\n|---|---|---|")
     for name, speed in speeds:
@@ -157,6 +161,7 @@ def lengths(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
+    """Parse the command line and run the benchmark (or the length measurement)."""
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--data", type=Path, default=DATA)
     cli.add_argument("--adapter", type=Path, help="adapter directory (default: the shipped one)")

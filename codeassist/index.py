@@ -5,7 +5,8 @@ with the code encoder and stores the result in `<root>/.codeassist/index/` (whic
 itself through its own `.gitignore`):
 
 - `manifest.json`: the encoder id and, per file, the sha256 of its content and its units;
-- `vectors.npy`: one float32 row per unit, in manifest order.
+- `vectors.npy`: one float32 row per unit, in manifest order;
+- `bm25/`: the BM25 index of the units' text (`bm25s` format).
 
 Refreshing is incremental: a file whose content hash is unchanged keeps its units and
 vectors, and vectors of changed files come from the embedding cache when the unit itself did
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
     from codeassist.encoders.cache import EmbeddingCache
     from codeassist.files import SourceFile
+    from codeassist.units import CodeUnit
 
 INDEX_DIR = Path(".codeassist") / "index"
 FORMAT = 1
@@ -86,14 +88,16 @@ def index_dir(root: Path) -> Path:
     return root / INDEX_DIR
 
 
-def build(root: Path, *, cache: EmbeddingCache | None = None,
-          progress: Callable[[int], None] | None = None) -> IndexStats:
+Progress = Callable[[str, int], Callable[[int], None]]
+
+
+def build(root: Path, *, cache: EmbeddingCache | None = None, progress: Progress | None = None) -> IndexStats:
     """Build or refresh the index of the project at `root`.
 
     Args:
         root: The project root.
         cache: The embedding cache (default: the one in the user cache directory).
-        progress: Called with the number of files before parsing, then with -1 after each file.
+        progress: Starts a stage (a description and a total) and returns its `advance(n)`.
 
     Returns:
         Counts of what was indexed and the files skipped (with why).
@@ -103,6 +107,8 @@ def build(root: Path, *, cache: EmbeddingCache | None = None,
     from codeassist import files
     from codeassist.encoders.cache import EmbeddingCache
     from codeassist.encoders.code import encode_code, encoder_id
+    from codeassist.matching import BM25
+    from codeassist.parsing.parse import parse_source
     from codeassist.units import Skipped
 
     directory = index_dir(root)
@@ -111,35 +117,51 @@ def build(root: Path, *, cache: EmbeddingCache | None = None,
     cache = cache if cache is not None else EmbeddingCache()
     old_units, old_vectors, old_files = _load(directory, encoder_id())
     sources, skipped = files.collect([root], root)
-    if progress:
-        progress(len(sources))
-    units: list[IndexedUnit] = []
-    rows: list[np.ndarray] = []
-    manifest_files: dict[str, dict] = {}
-    reparsed = 0
+    advance = progress("parsing", len(sources)) if progress else (lambda n: None)
+    # Per file: (digest, units, vectors or None when they must be computed).
+    entries: list[tuple[str, str, list[IndexedUnit], np.ndarray | None]] = []
+    todo: dict[str, list[tuple[int, str]]] = {}  # language → (unit number, source to embed)
+    count = 0
     for source in sources:
+        advance(1)
         data = _read(source)
         if data is None:
             skipped.append(Skipped(source.rel, "not UTF-8 text or too large"))
+            continue
+        digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
+        previous = old_files.get(source.rel)
+        if previous is not None and previous["sha256"] == digest:
+            start, n = previous["start"], previous["count"]
+            entries.append((source.rel, digest, old_units[start : start + n], old_vectors[start : start + n]))
         else:
-            digest = hashlib.sha256(data.encode("utf-8")).hexdigest()
-            previous = old_files.get(source.rel)
-            if previous is not None and previous["sha256"] == digest:
-                start, count = previous["start"], previous["count"]
-                found, vectors = old_units[start : start + count], old_vectors[start : start + count]
-            else:
-                reparsed += 1
-                found, vectors = _embed(source, data, cache, encode_code)
-            manifest_files[source.rel] = {"sha256": digest, "start": len(units), "count": len(found)}
-            units += found
-            rows.append(vectors)
-        if progress:
-            progress(-1)
-    matrix = np.concatenate(rows) if rows else np.zeros((0, 384), dtype=np.float32)
-    np.save(directory / "vectors.npy", matrix.astype(np.float32))
+            parsed = parse_source(data, source.language, source.rel).units
+            entries.append((source.rel, digest, [_indexed(u) for u in parsed], None))
+            # The parser cuts a unit at its keyword: give its first line back its indentation.
+            todo.setdefault(source.language, []).extend(
+                (count + i, " " * (u.start_col - 1) + u.body) for i, u in enumerate(parsed))
+        count += len(entries[-1][2])
+
+    matrix = np.zeros((count, 384), dtype=np.float32)
+    advance = progress("embedding", sum(len(v) for v in todo.values())) if progress else (lambda n: None)
+    for language, items in todo.items():
+        for chunk in range(0, len(items), 256):  # chunks keep the bar moving and memory flat
+            part = items[chunk : chunk + 256]
+            matrix[[i for i, _ in part]] = encode_code([body for _, body in part], language, cache=cache)
+            advance(len(part))
+    units: list[IndexedUnit] = []
+    manifest_files: dict[str, dict] = {}
+    for rel, digest, found, vectors in entries:
+        if vectors is not None:
+            matrix[len(units) : len(units) + len(found)] = vectors
+        manifest_files[rel] = {"sha256": digest, "start": len(units), "count": len(found)}
+        units += found
+    np.save(directory / "vectors.npy", matrix)
+    if units:
+        BM25([u.text for u in units]).save(directory / "bm25")
     manifest = {"format": FORMAT, "encoder": encoder_id(), "files": manifest_files,
                 "units": [asdict(u) for u in units]}
     (directory / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    reparsed = sum(1 for entry in entries if entry[3] is None)
     return IndexStats(len(sources), len(units), reparsed, [f"{s.path}: {s.reason}" for s in skipped])
 
 
@@ -150,15 +172,9 @@ def _read(source: SourceFile) -> str | None:
     return read_source(source.path, DEFAULT_MAX_FILE_BYTES)[0]
 
 
-def _embed(source: SourceFile, data: str, cache: EmbeddingCache, encode_code) -> tuple[list[IndexedUnit], np.ndarray]:  # noqa: ANN001
-    from codeassist.parsing.parse import parse_source
-
-    parsed = parse_source(data, source.language, source.rel).units
-    found = [IndexedUnit(u.path, u.language, u.qualname, u.kind, u.start_line, u.end_line,
-                         " ".join([u.qualname, u.doc.text if u.doc else "", u.body]))
-             for u in parsed]
-    bodies = [" " * (u.start_col - 1) + u.body for u in parsed]
-    return found, encode_code(bodies, source.language, cache=cache)
+def _indexed(unit: CodeUnit) -> IndexedUnit:
+    text = " ".join([unit.qualname, unit.doc.text if unit.doc else "", unit.body])
+    return IndexedUnit(unit.path, unit.language, unit.qualname, unit.kind, unit.start_line, unit.end_line, text)
 
 
 def _load(directory: Path, encoder: str) -> tuple[list[IndexedUnit], np.ndarray, dict[str, dict]]:
@@ -206,7 +222,10 @@ def search(root: Path, query: str, *, k: int = 10, cache: EmbeddingCache | None 
         raise CodeassistError("the search index is empty or was built by another encoder",
                               "run `codeassist index` to rebuild it")
     dense = cosine(encode_docs([query], cache=cache), vectors)[0]
-    lexical = BM25([u.text for u in units]).scores(query)
+    try:
+        lexical = BM25.load(index_dir(root) / "bm25", len(units)).scores(query)
+    except (OSError, ValueError):
+        lexical = BM25([u.text for u in units]).scores(query)
     fused = rrf(lexical, dense)
     best = np.argsort(-fused, kind="stable")[:k]
     return [Hit(units[i].path, units[i].start_line, units[i].qualname, units[i].kind, float(fused[i]))

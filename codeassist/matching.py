@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeassist.parsing.ast_seq import split_identifier
@@ -26,6 +28,11 @@ STOPWORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
+def _subwords(token: str) -> tuple[str, ...]:
+    return tuple(w for w in split_identifier(token) if w not in STOPWORDS)
+
+
 def lexical_tokens(text: str) -> list[str]:
     """Tokenise code or prose for BM25: identifiers split into lower-case sub-words.
 
@@ -35,7 +42,7 @@ def lexical_tokens(text: str) -> list[str]:
     Returns:
         Tokens, without English stop words.
     """
-    return [w for token in _TOKEN.findall(text) for w in split_identifier(token) if w not in STOPWORDS]
+    return [w for token in _TOKEN.findall(text) for w in _subwords(token)]
 
 
 def cosine(queries: np.ndarray, candidates: np.ndarray) -> np.ndarray:
@@ -55,15 +62,43 @@ class BM25:
     """A BM25 index over texts (bm25s, Lucene scoring).
 
     Args:
-        texts: The documents (code units).
+        texts: The documents (code units); None to fill the index later (see `load`).
     """
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str] | None = None) -> None:
         import bm25s
 
-        self.size = len(texts)
         self._index = bm25s.BM25()
-        self._index.index([lexical_tokens(t) or ["<empty>"] for t in texts], show_progress=False)
+        self.size = 0
+        if texts is not None:
+            self.size = len(texts)
+            self._index.index([lexical_tokens(t) or ["<empty>"] for t in texts], show_progress=False)
+
+    def save(self, directory: Path) -> None:
+        """Write the index to a directory (tokenising a large corpus is the slow part).
+
+        Args:
+            directory: Created when missing.
+        """
+        self._index.save(str(directory), show_progress=False)
+
+    @classmethod
+    def load(cls, directory: Path, size: int) -> BM25:
+        """Read an index written by `save`.
+
+        Args:
+            directory: Where it was saved.
+            size: The number of documents it holds.
+
+        Returns:
+            The index.
+        """
+        import bm25s
+
+        loaded = cls()
+        loaded._index = bm25s.BM25.load(str(directory), show_progress=False)
+        loaded.size = size
+        return loaded
 
     def scores(self, query: str) -> np.ndarray:
         """Score every document against a query.
@@ -76,7 +111,8 @@ class BM25:
         """
         import numpy as np
 
-        tokens = lexical_tokens(query)
+        vocabulary = self._index.vocab_dict
+        tokens = [t for t in lexical_tokens(query) if t in vocabulary]
         if not tokens or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return self._index.get_scores(tokens)

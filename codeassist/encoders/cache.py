@@ -32,14 +32,14 @@ CREATE TABLE IF NOT EXISTS vectors (
 
 
 def default_path() -> Path:
-    """Return the cache file in the user cache directory.
+    """Return the cache file in codeassist's cache directory.
 
     Returns:
-        `<user cache>/codeassist/embeddings.sqlite3`.
+        `embeddings.sqlite3` under `$CODEASSIST_CACHE_DIR`, else the user cache dir.
     """
-    from platformdirs import user_cache_dir
+    from codeassist.parsecache import cache_root
 
-    return Path(user_cache_dir("codeassist")) / "embeddings.sqlite3"
+    return cache_root() / "embeddings.sqlite3"
 
 
 def digest(text: str) -> str:

@@ -98,6 +98,7 @@ def encode_code(snippets: list[str], language: str, *, cache: EmbeddingCache | N
         snippets: The source of one function, method or class each, with or without its
             documentation (it is dropped before encoding).
         language: A key of `codeassist.parsing.languages.LANGUAGES`, e.g. "python".
+        cache: An embedding cache to read from and fill, or None.
 
     Returns:
         A float32 array of shape (len(snippets), 384), rows L2-normalised.

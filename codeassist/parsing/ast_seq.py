@@ -143,7 +143,7 @@ def _string_words(node: Node) -> list[str]:
 
 
 def _leaf_words(node: Node) -> list[str]:
-    raw = (node.text or b"").decode("utf-8", "replace")
+    raw = (node.text or b"").decode("utf-8", "replace").lstrip("#")  # JS private `#name`
     if not raw:
         return []
     if raw[0].isdigit():

@@ -67,12 +67,11 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         return
     from codeassist.drift import Example, drift_scores, explain
     from codeassist.encoders.cache import EmbeddingCache
-    from codeassist.parsecache import cache_root
 
     examples = [Example(old.doc.text, old.code_without_doc(), new.code_without_doc(), language)
                 for _, old, new, language in candidates]
     # Old code and docs were usually encoded by an earlier run of the hook: cache them.
-    cache = EmbeddingCache(cache_root() / "embeddings.sqlite3")
+    cache = EmbeddingCache()
     scores = drift_scores(examples, cache=cache)
     for (path, old, new, language), example, score in zip(candidates, examples, scores):
         if score < 0.5:
