@@ -66,16 +66,9 @@ def code_without_doc(unit: CodeUnit) -> str:
         unit: A parsed unit.
 
     Returns:
-        The code; documentation that precedes the unit (a comment) is not in it anyway.
+        The code (see `CodeUnit.code_without_doc`).
     """
-    lines = (" " * (unit.start_col - 1) + unit.body).split("\n")
-    if unit.doc is not None and unit.doc.start_line >= unit.start_line:
-        first = unit.doc.start_line - unit.start_line
-        last = unit.doc.end_line - unit.start_line
-        lines = lines[:first] + lines[last + 1 :]
-    import textwrap
-
-    return textwrap.dedent("\n".join(line for line in lines if line.strip()))
+    return unit.code_without_doc()
 
 
 def keep(unit: CodeUnit, doc: str, code: str) -> bool:
