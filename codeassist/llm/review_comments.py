@@ -1,0 +1,126 @@
+"""CA501: review comments from the LLM on changed hunks, constrained and validated.
+
+Small models break free-form formats, so the answer is pre-filled to start a JSON object,
+then parsed and checked: the line must be one the change added, the comment must be short
+prose, and the model's mean token log-probability must clear a floor. Anything else is
+dropped without a word; at most `max_per_file` comments per file survive. Model output is
+data: it is never executed and only ever becomes a Finding's message.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from codeassist.docgen import sanitize
+from codeassist.gitdiff import ChangeSet, FileChange, Hunk
+from codeassist.llm import prompts
+from codeassist.llm.models import LoadedModel, load
+from codeassist.review.rules.base import fingerprint
+from codeassist.units import Finding
+
+RULE = "CA501"
+NAME = "llm-review-comment"
+SEVERITY = "info"
+CONTEXT = 3
+MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
+_OBJECT = re.compile(r"\{.*?\}", re.S)
+
+
+def _numbered(text: str, hunk: Hunk) -> tuple[str, set[int]]:
+    lines = text.splitlines()
+    added = set(range(hunk.new_start, hunk.new_start + hunk.new_count))
+    first = max(1, hunk.new_start - CONTEXT)
+    last = min(len(lines), hunk.new_start + hunk.new_count - 1 + CONTEXT)
+    shown = [f"{n:>5} {'+' if n in added else ' '} {lines[n - 1]}" for n in range(first, last + 1)]
+    return "\n".join(shown), added
+
+
+def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
+    """Validate one model answer.
+
+    Args:
+        answer: The JSON text (the pre-filled start included).
+        added: The lines the comment may anchor to.
+
+    Returns:
+        (line, comment, suggestion) or None when the answer is empty, malformed or off the change.
+    """
+    match = _OBJECT.search(answer)
+    if match is None:
+        return None
+    try:
+        data = json.loads(match.group(0))
+    except ValueError:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("line"), int) or data["line"] not in added:
+        return None
+    comment = sanitize(data.get("comment") if isinstance(data.get("comment"), str) else "", 200)
+    if len(comment.split()) < 3:
+        return None
+    suggestion = data.get("suggestion") if isinstance(data.get("suggestion"), str) else ""
+    suggestion = " ".join(suggestion.replace("`", "").split())[:160]
+    return data["line"], comment, suggestion
+
+
+def _answer(lm: LoadedModel, user: str, max_new_tokens: int) -> tuple[str, float]:
+    import torch
+
+    messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
+    prefix = '{"line": '
+    text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False) + prefix
+    ids = lm.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"].to(lm.device)
+    with torch.inference_mode():
+        out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                                max_new_tokens=max_new_tokens, pad_token_id=lm.tokenizer.eos_token_id,
+                                output_scores=True, return_dict_in_generate=True,
+                                stop_strings=["}"], tokenizer=lm.tokenizer)
+    new = out.sequences[0, ids.shape[1]:]
+    logprobs = [torch.log_softmax(score[0].float(), -1)[token].item() for score, token in zip(out.scores, new)]
+    confidence = sum(logprobs) / max(len(logprobs), 1)
+    return prefix + lm.tokenizer.decode(new, skip_special_tokens=True), confidence
+
+
+def _file_comments(lm: LoadedModel, change: FileChange, max_per_file: int, max_hunks: int) -> list[Finding]:
+    found: list[Finding] = []
+    for hunk in [h for h in change.hunks if h.new_count > 0][:max_hunks]:
+        shown, added = _numbered(change.new_text or "", hunk)
+        answer, confidence = _answer(lm, prompts.REVIEW_HUNK.format(path=change.path, hunk=shown), 96)
+        parsed = parse_answer(answer, added)
+        if parsed is None or confidence < MIN_LOGPROB:
+            continue
+        line, comment, suggestion = parsed
+        message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
+        found.append(Finding(rule=RULE, name=NAME, severity=SEVERITY, path=change.path, line=line, column=1,
+                             end_line=line, end_column=1, message=message,
+                             fingerprint=fingerprint(RULE, change.path, "", message)))
+        if len(found) >= max_per_file:
+            break
+    return found
+
+
+def review_comments(changes: ChangeSet, *, model: str | None = None, device: str = "auto",
+                    max_per_file: int = 3, max_hunks_per_file: int = 8) -> list[Finding]:
+    """Ask the LLM to comment on the added lines of a change.
+
+    Args:
+        changes: The change to review.
+        model: The model (None: the packaged default, with the `review` adapter when shipped).
+        device: "auto", "cpu", "cuda" or "mps".
+        max_per_file: The most comments kept per file.
+        max_hunks_per_file: The most hunks sent to the model per file (latency cap).
+
+    Returns:
+        CA501 findings, each on an added line.
+    """
+    from codeassist.llm.generation import attach_adapter
+
+    files = [c for c in changes.files if c.new_text is not None and not c.unreadable and c.hunks]
+    if not files:
+        return []
+    lm = load(model, device)
+    attach_adapter(lm, "review")
+    findings: list[Finding] = []
+    for change in files:
+        findings += _file_comments(lm, change, max_per_file, max_hunks_per_file)
+    return findings
