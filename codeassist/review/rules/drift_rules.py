@@ -65,8 +65,13 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         candidates.append((path, old, new, spec.name))
     if not candidates:
         return
+    import sys
+
     from codeassist.drift import Example, drift_scores, explain
     from codeassist.encoders.cache import EmbeddingCache
+
+    if sys.stderr.isatty():  # the first run loads torch and two models: say why it pauses
+        print(f"codeassist: scoring {len(candidates)} changed unit(s) for documentation drift...", file=sys.stderr)
 
     examples = [Example(old.doc.text, old.code_without_doc(), new.code_without_doc(), language)
                 for _, old, new, language in candidates]
