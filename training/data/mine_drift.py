@@ -82,10 +82,19 @@ def doc_label(old_doc: str, new_doc: str | None) -> int | None:
     if before == after:
         return 0  # untouched, or only whitespace, punctuation or doctest examples changed
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
-    if changed <= 2 and matcher.ratio() >= 0.9:
+    edits = [op for op in matcher.get_opcodes() if op[0] != "equal"]
+    changed = sum(max(i2 - i1, j2 - j1) for _, i1, i2, j1, j2 in edits)
+    if changed <= 2 and (matcher.ratio() >= 0.9 or all(_is_typo(before, after, op) for op in edits)):
         return None  # a typo or a one-word tweak: not evidence either way
     return 1
+
+
+def _is_typo(before: list[str], after: list[str], opcode: tuple[str, int, int, int, int]) -> bool:
+    """Whether an edit replaces words with near-identical spellings ("adress" → "address")."""
+    tag, i1, i2, j1, j2 = opcode
+    if tag != "replace" or i2 - i1 != j2 - j1:
+        return False
+    return all(difflib.SequenceMatcher(a=a, b=b).ratio() >= 0.8 for a, b in zip(before[i1:i2], after[j1:j2]))
 
 
 def extract_release(archive: Path, destination: Path) -> None:

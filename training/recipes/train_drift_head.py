@@ -34,6 +34,16 @@ def load_split(data: Path, split: str, limit: int, seed: int) -> list[dict]:
     return rows[:limit]
 
 
+def _rows_key(rows: list[dict]) -> str:
+    """A digest of the rows a feature cache belongs to."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update("\0".join((row["old_doc"], row["old_code"], row["new_code"])).encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
 VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
 
 
@@ -43,6 +53,9 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
     The structural columns are always recomputed (parsing is cheap), so a change to them
     does not need the encoders again.
     """
+    key = _rows_key(rows)
+    if cache.exists() and str(np.load(cache).get("key", "")) != key:
+        cache.unlink()  # the data changed since these vectors were computed
     if cache.exists():
         cached = np.load(cache)["x"]
         vectors = cached[:, -VECTOR_WIDTH:]
@@ -61,7 +74,7 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
     parts = [feature_rows(examples[i : i + 256], template) for i in tqdm(range(0, len(examples), 256), desc=cache.stem)]
     x = np.concatenate(parts) if parts else np.zeros((0, len(template.names)))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    np.savez_compressed(cache, x=x)
+    np.savez_compressed(cache, x=x, key=np.array(key))
     return x
 
 
