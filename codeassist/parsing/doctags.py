@@ -17,7 +17,8 @@ from codeassist.units import Doc, DocItem, ParsedDoc
 if TYPE_CHECKING:
     from tree_sitter import Node
 
-_TAG = re.compile(r"^@([A-Za-z]\w*)\s*(.*)$")
+# `@param- {T} [guard]` (lodash's mark for a parameter hidden from its docs) is a @param too.
+_TAG = re.compile(r"^@([A-Za-z]\w*)-?\s*(.*)$")
 _MARKER = re.compile(r"^\s*\*(?!/) ?")
 _NAME = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _PARAM_TAGS = frozenset({"param", "arg", "argument"})

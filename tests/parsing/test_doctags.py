@@ -136,3 +136,10 @@ def test_dispatch_through_parse_doc():
 def test_comment_text_keeps_lines(raw, text):
     assert comment_text(raw) == text
     assert len(comment_text(raw).split("\n")) == len(raw.split("\n"))
+
+
+def test_lodash_hidden_param_tag_is_a_param():
+    from codeassist.parsing.doctags import parse
+
+    parsed = parse("Some.\n@param {Array} collection The collection.\n@param- {Object} [guard] Enables use as an iteratee.\n")
+    assert [item.name for item in parsed.params] == ["collection", "guard"]

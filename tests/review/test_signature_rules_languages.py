@@ -52,6 +52,22 @@ CASES = [
          */
         function draw({ width, height }) {}
         """, []),
+    ("js reads undeclared parameters through arguments", "javascript", """
+        /**
+         * Merge objects.
+         * @param {Object} obj1 - The first object.
+         * @returns {Object} The result.
+         */
+        function merge(/* obj1, obj2, ... */) { return Object.assign({}, ...arguments); }
+        """, []),
+    ("js constructor function returns its instance", "javascript", """
+        /**
+         * An error for cancelled requests.
+         * @param {string} message - The message.
+         * @returns {CanceledError} The created error.
+         */
+        function CanceledError(message) { this.message = message; }
+        """, []),
     ("js undocumented throw", "javascript", """
         /**
          * Parse.

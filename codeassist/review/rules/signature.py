@@ -8,6 +8,7 @@ only exceptions raised by the unit's own body count (a callee's exceptions are i
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from codeassist.parsing.docstrings import clean_name
@@ -95,6 +96,7 @@ RULES = (CA101, CA102, CA103, CA104, CA105)
 
 # Raised to flag a bug or an unfinished stub, not for callers to handle.
 _NOT_FOR_CALLERS = {"NotImplementedError", "AssertionError"}
+_JS = ("javascript", "typescript", "tsx")
 _NO_VALUE = {"None", "void", "()", "undefined", "never", "Promise<void>", "!", "NoReturn", "Never"}
 
 
@@ -114,7 +116,7 @@ def check(unit: CodeUnit) -> Iterator[Finding]:
     if unit.kind == CLASS or unit.is_stub:
         return
     parsed = doc.parsed
-    if parsed.returns is not None and not unit.yields and not _returns(unit):
+    if parsed.returns is not None and not unit.yields and not _returns(unit) and not _js_constructor(unit):
         yield make_finding(
             CA103, unit, doc.file_line(parsed.returns.line),
             f"documentation of `{unit.qualname}` describes a return value, "
@@ -134,6 +136,11 @@ def check(unit: CodeUnit) -> Iterator[Finding]:
                     CA104, unit, unit.start_line,
                     f"`{unit.qualname}` raises `{raised}`, which its Raises section omits",
                 )
+
+
+def _js_constructor(unit: CodeUnit) -> bool:
+    # `function CanceledError(...) { this.name = ... }` is called with `new`: it returns `this`.
+    return unit.language in _JS and unit.name[:1].isupper() and "this." in unit.body
 
 
 def _applies(rule: Rule, unit: CodeUnit) -> bool:
@@ -169,6 +176,8 @@ def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     # Documented names may be keys of **kwargs, even when **kwargs has an entry of its own
     # (unittest's `msg`); precision over the recall this costs.
     takes_kwargs = any(p.kind == VAR_KEYWORD for p in params)
+    # JavaScript functions may read undeclared parameters through `arguments` (lodash, axios).
+    takes_kwargs = takes_kwargs or (unit.language in _JS and re.search(r"\barguments\b", unit.body) is not None)
     for item in parsed.params or ():
         name = clean_name(item.name)
         if "." in name or name in names or takes_kwargs:
