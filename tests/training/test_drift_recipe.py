@@ -34,13 +34,16 @@ def test_doc_label(old, new, label):
 
 
 def test_mutations_are_labelled_by_kind():
-    source = 'def fetch(url, timeout=3):\n    """Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n\n    Returns:\n        Text.\n    """\n    body = get(url, timeout)\n    return body\n'
+    source = ('def fetch(url, timeout=3):\n    """Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n\n    Returns:\n'
+              '        Text.\n\n    Raises:\n        ValueError: On a bad URL.\n    """\n    if not url:\n'
+              '        raise ValueError("empty")\n    body = get(url, timeout)\n    return body\n')
     unit = parse_source(source, "python").units[0]
     code = unit.code_without_doc()
     kinds = {kind: (mutated, label) for kind, mutated, label in mutate(unit, code, random.Random(0))}
-    assert {k for k, (_, label) in kinds.items() if label == 1} == {"rename-param", "remove-param", "add-param", "drop-return"}
+    assert {k for k, (_, label) in kinds.items() if label == 1} == {"rename-param", "remove-param", "add-param", "drop-return", "drop-raise"}
     assert {k for k, (_, label) in kinds.items() if label == 0} == {"rename-local", "reformat"}
     assert "strict=False" in kinds["add-param"][0] and "return None" in kinds["drop-return"][0]
+    assert "raise" not in kinds["drop-raise"][0] and "        pass" in kinds["drop-raise"][0]
     assert all(mutated != code for kind, (mutated, _) in kinds.items() if kind != "reformat")
 
 

@@ -10,8 +10,8 @@ dropped as ambiguous. The labels are noisy: a doc left unchanged may be stale, a
 doc may have been rewritten for style; `hand_check.md` records a read sample.
 
 Mutation examples add the structural cases with certain labels: on documented units of the
-newest release, rename, remove or add a documented parameter, or drop the return value
-(label 1), and cosmetic edits (rename a local variable, reformat) as negatives (label 0).
+newest release, rename, remove or add a documented parameter, drop the return value, or drop
+a documented `raise` (label 1), and cosmetic edits (rename a local variable, reformat) as negatives (label 0).
 
 The split is by package (config `test_packages`, `dev_packages`; the rest train).
 """
@@ -284,6 +284,14 @@ def mutate(unit: CodeUnit, code: str, rng: random.Random) -> list[tuple[str, str
     if unit.returns_value and unit.doc and unit.doc.parsed.returns:
         dropped = re.sub(r"^(\s*)return\s+\S.*$", r"\1return None", code, flags=re.M)
         out.append(("drop-return", dropped, 1))
+    documented_raises = {i.name.rsplit(".", 1)[-1] for i in (unit.doc.parsed.raises or ())} if unit.doc else set()
+    raised = [r for r in unit.raises if r.rsplit(".", 1)[-1] in documented_raises]
+    if raised:
+        name = re.escape(rng.choice(raised))
+        # Only one-line raise statements, so the result still parses.
+        dropped = re.sub(rf"^(\s*)raise\s+{name}\b[^\n]*[)\w]\s*$", r"\1pass", code, flags=re.M)
+        if dropped != code:
+            out.append(("drop-raise", dropped, 1))
     locals_ = sorted(set(re.findall(r"^\s+([a-z_][a-z0-9_]*)\s*=[^=]", body, flags=re.M)) - {p.name for p in unit.params})
     if locals_:
         local = rng.choice(locals_)
