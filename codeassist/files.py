@@ -184,6 +184,18 @@ def read_source(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
         data = path.read_bytes()
     except OSError as exc:
         return None, f"cannot be read: {exc.strerror or exc}"
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> tuple[str | None, str | None]:
+    """Decode source bytes, refusing binary content and invalid UTF-8.
+
+    Args:
+        data: The file content.
+
+    Returns:
+        (text, None) on success, or (None, reason).
+    """
     if b"\0" in data[:_BINARY_PROBE]:
         return None, "binary file"
     try:

@@ -381,14 +381,9 @@ def _file_change(diff: git.Diff, root: Path, from_disk: bool) -> FileChange:
 
 def _text(data: bytes | None) -> tuple[str | None, str | None]:
     """Decode file content; the second item says why it cannot be reviewed."""
-    if data is None:
-        return None, None
-    if b"\0" in data[:8192]:
-        return None, "binary file"
-    try:
-        return data.decode("utf-8"), None
-    except UnicodeDecodeError:
-        return None, "not valid UTF-8; save it as UTF-8"
+    from codeassist.files import decode_source
+
+    return (None, None) if data is None else decode_source(data)
 
 
 def _blob_bytes(blob: git.Blob | None) -> bytes | None:

@@ -12,12 +12,12 @@ import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 from codeassist import __version__
+from codeassist.outputs import write_atomic
 from codeassist.parsing.parse import ParseResult, parse_source
 
 FORMAT = 1  # bump when ParseResult's pickled shape changes
@@ -100,10 +100,8 @@ def parse_cached(text: str, language: str, path: str, *, enabled: bool = True) -
 def _store(entry: Path, result: ParseResult) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(result, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entry)  # concurrent hook runs see the old file or the new one
+        # Atomic: concurrent hook runs see the old file or the new one, never half of it.
+        write_atomic(entry, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         _warn_unwritable(entry.parent)
 

@@ -139,7 +139,7 @@ def listing() -> int:
 
     gguf = models.packaged_gguf()
     if gguf is None:
-        print(f"smollm2 (default)  not installed: run `codeassist models pull`")
+        print("smollm2 (default)  not installed: run `codeassist models pull`")
     else:
         state = "converted" if (models.converted_dir(gguf) / "config.json").is_file() else "not converted yet"
         print(f"smollm2 (default)  {gguf}  [{state}]")

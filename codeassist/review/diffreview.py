@@ -26,7 +26,6 @@ from codeassist.review.selection import Selection
 from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
 
 
-
 def review_changeset(
     changes: ChangeSet,
     selection: Selection,

@@ -15,7 +15,7 @@ from codeassist.parsecache import parse_cached
 from codeassist.parsing.parse import ParseResult
 from codeassist.review import suppression
 from codeassist.review.rules import FAMILIES, unit_checks
-from codeassist.review.rules.base import fingerprint
+from codeassist.review.rules.base import line_finding
 from codeassist.review.rules.meta import CA001
 from codeassist.review.selection import Selection
 from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
@@ -163,17 +163,8 @@ def _unused(
                 continue
             what = f"`{code}`" if code != "*" else "comment"
             message = f"suppression {what} matches no finding; remove it"
-            findings.append(_directive_finding(path, directive.line, message))
+            findings.append(line_finding(CA001, path, directive.line, message))
     return findings
-
-
-def _directive_finding(path: str, line: int, message: str) -> Finding:
-    # No symbol and no line in the fingerprint, so a baseline survives code moving.
-    return Finding(
-        rule=CA001.id, name=CA001.name, severity=CA001.severity, path=path, line=line,
-        column=1, end_line=line, end_column=1, message=message,
-        fingerprint=fingerprint(CA001.id, path, "", message),
-    )
 
 
 def with_severity(finding: Finding, severity: Mapping[str, str]) -> Finding:

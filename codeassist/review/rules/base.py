@@ -72,6 +72,30 @@ def fingerprint(rule_id: str, path: str, symbol: str, message: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+def line_finding(
+    rule: Rule, path: str, line: int, message: str, *, end_column: int = 1, identity: str = ""
+) -> Finding:
+    """Build a finding of `rule` anchored to a line rather than to a code unit.
+
+    Args:
+        rule: The rule that fired.
+        path: The file (or message pseudo-path) it is about.
+        line: The 1-based line.
+        message: What is wrong.
+        end_column: Where the highlighted range ends.
+        identity: Extra fingerprint input (a commit sha); never the line, so baselines
+            survive code moving.
+
+    Returns:
+        The finding, with its fingerprint.
+    """
+    return Finding(
+        rule=rule.id, name=rule.name, severity=rule.severity, path=path, line=line, column=1,
+        end_line=line, end_column=end_column, message=message,
+        fingerprint=fingerprint(rule.id, path, identity, message),
+    )
+
+
 def make_finding(rule: Rule, unit: CodeUnit, line: int, message: str) -> Finding:
     """Build a finding of `rule` about `unit`, located on `line`.
 

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterator
 
 from codeassist.review.context import ChangeContext
-from codeassist.review.rules.base import WARNING, Rule, fingerprint
+from codeassist.review.rules.base import WARNING, Rule, line_finding
 from codeassist.units import Finding
 
 CA402 = Rule(
@@ -82,8 +82,4 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         what = f"`{first}` is a placeholder" if first else "the message is empty"
         message_text = f"{where}{what}; say what changed and why"
         path = f"{MESSAGE_PATH}@{sha[:12]}" if sha else MESSAGE_PATH
-        yield Finding(
-            rule=CA402.id, name=CA402.name, severity=CA402.severity, path=path, line=1, column=1,
-            end_line=1, end_column=max(len(first), 1) + 1, message=message_text,
-            fingerprint=fingerprint(CA402.id, path, sha, message_text),
-        )
+        yield line_finding(CA402, path, 1, message_text, end_column=max(len(first), 1) + 1, identity=sha)

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, code_lines
 from codeassist.review.context import ChangeContext
-from codeassist.review.rules.base import WARNING, Rule, fingerprint
+from codeassist.review.rules.base import WARNING, Rule, line_finding
 from codeassist.units import RECEIVER, Finding
 
 CA301 = Rule(
@@ -138,7 +138,4 @@ def _mentions(
 
 
 def _finding(path: str, line: int, message: str) -> Finding:
-    return Finding(
-        rule=CA301.id, name=CA301.name, severity=CA301.severity, path=path, line=line, column=1,
-        end_line=line, end_column=1, message=message, fingerprint=fingerprint(CA301.id, path, "", message),
-    )
+    return line_finding(CA301, path, line, message)
