@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
 from codeassist.docgen import sanitize
 from codeassist.gitdiff import ChangeSet, FileChange, Hunk
@@ -24,16 +25,48 @@ NAME = "llm-review-comment"
 SEVERITY = "info"
 CONTEXT = 3
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
+MAX_VIEW_LINES = 40  # a longer hunk is reviewed on its first lines only (prompt length)
+ANSWER_PREFIX = '{"line":'  # the model continues with ' null}' (no comment) or ' N, "comment": ...'
 _OBJECT = re.compile(r"\{.*?\}", re.S)
+
+
+def render_hunk(lines: Sequence[str], first: int, added: set[int]) -> str:
+    """Number lines for the prompt, marking the added ones with "+".
+
+    The review recipe (training/data/mine_review.py) renders its examples with this same
+    function, so the model is trained on exactly the view it is shown.
+
+    Args:
+        lines: The lines to show, in order.
+        first: The line number of `lines[0]`.
+        added: The line numbers the change added.
+
+    Returns:
+        One line per input line: number, marker, text.
+    """
+    return "\n".join(f"{n:>5} {'+' if n in added else ' '} {line}" for n, line in enumerate(lines, first))
+
+
+def review_prompt(path: str, view: str) -> str:
+    """Return the user message that asks for a review of one rendered hunk.
+
+    Args:
+        path: The file's path.
+        view: The hunk as `render_hunk` shows it.
+
+    Returns:
+        The prompt text.
+    """
+    return prompts.REVIEW_HUNK.format(path=path, hunk=view)
 
 
 def _numbered(text: str, hunk: Hunk) -> tuple[str, set[int]]:
     lines = text.splitlines()
     added = set(range(hunk.new_start, hunk.new_start + hunk.new_count))
     first = max(1, hunk.new_start - CONTEXT)
-    last = min(len(lines), hunk.new_start + hunk.new_count - 1 + CONTEXT)
-    shown = [f"{n:>5} {'+' if n in added else ' '} {lines[n - 1]}" for n in range(first, last + 1)]
-    return "\n".join(shown), added
+    last = min(len(lines), hunk.new_start + hunk.new_count - 1 + CONTEXT, first + MAX_VIEW_LINES - 1)
+    added &= set(range(first, last + 1))
+    return render_hunk(lines[first - 1 : last], first, added), added
 
 
 def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
@@ -67,9 +100,12 @@ def _answer(lm: LoadedModel, user: str, max_new_tokens: int) -> tuple[str, float
     import torch
 
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
-    prefix = '{"line": '
-    text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False) + prefix
-    ids = lm.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"].to(lm.device)
+    # Prompt and pre-filled answer are tokenised apart, as the review recipe tokenises
+    # prompt and target: '{"line":' then ' null' or ' 1', '2', ... as in training.
+    text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    ids = [*lm.tokenizer(text, add_special_tokens=False)["input_ids"],
+           *lm.tokenizer(ANSWER_PREFIX, add_special_tokens=False)["input_ids"]]
+    ids = torch.tensor([ids], device=lm.device)
     with torch.inference_mode():
         out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                 max_new_tokens=max_new_tokens, pad_token_id=lm.tokenizer.eos_token_id,
@@ -78,7 +114,7 @@ def _answer(lm: LoadedModel, user: str, max_new_tokens: int) -> tuple[str, float
     new = out.sequences[0, ids.shape[1]:]
     logprobs = [torch.log_softmax(score[0].float(), -1)[token].item() for score, token in zip(out.scores, new)]
     confidence = sum(logprobs) / max(len(logprobs), 1)
-    return prefix + lm.tokenizer.decode(new, skip_special_tokens=True), confidence
+    return ANSWER_PREFIX + lm.tokenizer.decode(new, skip_special_tokens=True), confidence
 
 
 def _file_comments(lm: LoadedModel, change: FileChange, max_per_file: int, max_hunks: int) -> list[Finding]:

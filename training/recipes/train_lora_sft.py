@@ -4,7 +4,9 @@ One script for a CPU smoke run, one GPU, or many through `accelerate launch`. Th
 read from the config; `docstring` trains (code without its docstring → the docstring's first
 paragraph) on the mined pairs of training/data/mine_pairs.py, split by package, with the
 exact prompt the product uses (codeassist.llm.docstrings.summary_prompt), so what is trained
-is what runs. Only the answer tokens carry loss.
+is what runs. `review` trains CA501 answers (a numbered hunk → JSON naming the buggy line, or
+`{"line": null}`) on the examples of training/data/mine_review.py, with the product's
+prompt (codeassist.llm.review_comments.review_prompt). Only the answer tokens carry loss.
 
 Checkpoints (adapter + optimizer + scheduler + step) go to OUT/checkpoints/step-N; `--resume`
 continues from the newest. The final adapter is saved with peft's `save_pretrained`.
@@ -91,6 +93,14 @@ def build_examples(config: dict[str, Any], split: str, limit: int) -> list[dict[
     from codeassist.llm.docstrings import summary_prompt
 
     data = load_from_disk(str(Path(config["data"]).expanduser()))[split]
+    if config["task"] == "review":
+        # Rows of training/data/mine_review.py: a numbered hunk view and its JSON target,
+        # in the product's prompt (codeassist.llm.review_comments.review_prompt).
+        from codeassist.llm.review_comments import review_prompt
+
+        rows = list(data)
+        random.Random(config["seed"]).shuffle(rows)
+        return [{"prompt": review_prompt(r["path"], r["view"]), "answer": r["answer"]} for r in rows[:limit]]
     rows = [r for r in data if r["language"] in config["languages"]]
     random.Random(config["seed"]).shuffle(rows)
     return [
