@@ -68,7 +68,10 @@ def _parser() -> argparse.ArgumentParser:
     review.add_argument("--max-files", type=int, default=DEFAULT_MAX_FILES, help="review at most N files (default %(default)s)")
     review.add_argument("--max-diff-lines", type=int, default=DEFAULT_MAX_DIFF_LINES,
                         help="skip files with more changed lines (default %(default)s)")
+    review.add_argument("--llm", action="store_true", default=None,
+                        help="also ask the local LLM for review comments on added lines (CA501; slow)")
     _report_options(review, FORMATS)
+    _model_options(review)
     review.set_defaults(handler=run_review)
 
     message = commands.add_parser("commit-msg", help="check a commit message (the commit-msg hook)")
@@ -214,8 +217,22 @@ def run_review(args: argparse.Namespace) -> int:
         read=lambda path: gitdiff.read_new_side(repo, changes, path),
         paths=lambda: gitdiff.new_side_paths(repo, changes),
         messages=[(sha, gitdiff.commit_message(repo, sha)) for sha in changes.commits],
+        comment=_llm_comments(args, settings, selection),
     )
     return _finish(result, args, settings, root)
+
+
+def _llm_comments(args: argparse.Namespace, settings: Settings, selection: Selection):  # noqa: ANN202
+    """Return the CA501 commenting function when LLM comments are on and selected, else None."""
+    if not settings.llm or not selection.enabled("CA501"):
+        return None
+    from functools import partial
+
+    from codeassist.llm.models import resolve
+    from codeassist.llm.review_comments import review_comments
+
+    resolve(args.model)  # fail now, with the fix, when the model is not installed
+    return partial(review_comments, model=args.model, device=args.device)
 
 
 def run_commit_msg(args: argparse.Namespace) -> int:
@@ -255,6 +272,7 @@ def _settings(args: argparse.Namespace, root: Path) -> tuple[Settings, Selection
         ignore=args.ignore,
         format=args.format,
         max_file_bytes=args.max_file_bytes,
+        llm=getattr(args, "llm", None),
     )
     if settings.max_file_bytes <= 0:
         raise CodeassistError("--max-file-bytes must be positive", "pass a size in bytes")

@@ -32,6 +32,7 @@ class Settings:
         format: The default output format.
         max_file_bytes: Larger files are skipped and reported.
         baseline: A baseline file to subtract, relative to the project root.
+        llm: Whether `review` also asks the local LLM for CA501 comments (slow; for CI).
         source: Where the settings were read from, for messages.
     """
 
@@ -43,6 +44,7 @@ class Settings:
     format: str = "text"
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     baseline: str | None = None
+    llm: bool = False
     source: str = "defaults"
 
 
@@ -146,6 +148,10 @@ def _convert(name: str, value: Any) -> Any:
     if name == "max_file_bytes":
         if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
             raise ValueError("must be a positive integer")
+        return value
+    if name == "llm":
+        if not isinstance(value, bool):
+            raise ValueError("must be true or false")
         return value
     if name == "baseline":
         if not isinstance(value, str):

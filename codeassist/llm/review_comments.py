@@ -10,11 +10,10 @@ data: it is never executed and only ever becomes a Finding's message.
 from __future__ import annotations
 
 import json
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from codeassist.docgen import sanitize
-from codeassist.gitdiff import ChangeSet, FileChange, Hunk
+from codeassist.gitdiff import ChangeSet, Hunk
 from codeassist.llm import prompts
 from codeassist.llm.models import LoadedModel, load
 from codeassist.review.rules.base import fingerprint
@@ -25,9 +24,9 @@ NAME = "llm-review-comment"
 SEVERITY = "info"
 CONTEXT = 3
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
+MAX_NEW_TOKENS = 96
 MAX_VIEW_LINES = 40  # a longer hunk is reviewed on its first lines only (prompt length)
 ANSWER_PREFIX = '{"line":'  # the model continues with ' null}' (no comment) or ' N, "comment": ...'
-_OBJECT = re.compile(r"\{.*?\}", re.S)
 
 
 def render_hunk(lines: Sequence[str], first: int, added: set[int]) -> str:
@@ -79,24 +78,39 @@ def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
     Returns:
         (line, comment, suggestion) or None when the answer is empty, malformed or off the change.
     """
-    match = _OBJECT.search(answer)
-    if match is None:
+    start = answer.find("{")
+    if start < 0:
         return None
-    try:
-        data = json.loads(match.group(0))
+    try:  # the first complete object; whatever the model wrote after it is ignored
+        data, _ = json.JSONDecoder().raw_decode(answer, start)
     except ValueError:
         return None
-    if not isinstance(data, dict) or not isinstance(data.get("line"), int) or data["line"] not in added:
+    line = data.get("line") if isinstance(data, dict) else None
+    if not isinstance(line, int) or isinstance(line, bool) or line not in added:  # null: "nothing wrong"
         return None
     comment = sanitize(data.get("comment") if isinstance(data.get("comment"), str) else "", 200)
     if len(comment.split()) < 3:
         return None
     suggestion = data.get("suggestion") if isinstance(data.get("suggestion"), str) else ""
     suggestion = " ".join(suggestion.replace("`", "").split())[:160]
-    return data["line"], comment, suggestion
+    return line, comment, suggestion
 
 
-def _answer(lm: LoadedModel, user: str, max_new_tokens: int) -> tuple[str, float]:
+def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOKENS,
+                adapter: bool = True) -> tuple[str, float]:
+    """Answer one review prompt greedily, starting inside the JSON shape.
+
+    Args:
+        lm: The loaded model.
+        user: The prompt (`review_prompt`).
+        max_new_tokens: The cap on generated tokens.
+        adapter: Whether an attached adapter stays on (False runs the bare base; benchmarks).
+
+    Returns:
+        The answer with its pre-filled start, and its mean token log-probability.
+    """
+    from contextlib import nullcontext
+
     import torch
 
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
@@ -106,33 +120,51 @@ def _answer(lm: LoadedModel, user: str, max_new_tokens: int) -> tuple[str, float
     ids = [*lm.tokenizer(text, add_special_tokens=False)["input_ids"],
            *lm.tokenizer(ANSWER_PREFIX, add_special_tokens=False)["input_ids"]]
     ids = torch.tensor([ids], device=lm.device)
-    with torch.inference_mode():
+    disable = getattr(lm.model, "disable_adapter", None)
+    with torch.inference_mode(), disable() if (not adapter and disable is not None) else nullcontext():
         out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                 max_new_tokens=max_new_tokens, pad_token_id=lm.tokenizer.eos_token_id,
                                 output_scores=True, return_dict_in_generate=True,
-                                stop_strings=["}"], tokenizer=lm.tokenizer)
+                                stop_strings=['"}', "null}", "}\n"], tokenizer=lm.tokenizer)
     new = out.sequences[0, ids.shape[1]:]
     logprobs = [torch.log_softmax(score[0].float(), -1)[token].item() for score, token in zip(out.scores, new)]
     confidence = sum(logprobs) / max(len(logprobs), 1)
     return ANSWER_PREFIX + lm.tokenizer.decode(new, skip_special_tokens=True), confidence
 
 
-def _file_comments(lm: LoadedModel, change: FileChange, max_per_file: int, max_hunks: int) -> list[Finding]:
-    found: list[Finding] = []
-    for hunk in [h for h in change.hunks if h.new_count > 0][:max_hunks]:
-        shown, added = _numbered(change.new_text or "", hunk)
-        answer, confidence = _answer(lm, prompts.REVIEW_HUNK.format(path=change.path, hunk=shown), 96)
-        parsed = parse_answer(answer, added)
-        if parsed is None or confidence < MIN_LOGPROB:
+def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]], *, max_per_file: int = 3,
+                 max_hunks_per_file: int = 8) -> list[Finding]:
+    """Turn answers about each hunk into validated CA501 findings.
+
+    Args:
+        changes: The change to review.
+        answer: Returns (answer text, mean token log-probability) for one prompt.
+        max_per_file: The most comments kept per file.
+        max_hunks_per_file: The most hunks asked about per file (latency cap).
+
+    Returns:
+        CA501 findings, each on an added line.
+    """
+    findings: list[Finding] = []
+    for change in changes.files:
+        if change.new_text is None or change.unreadable:
             continue
-        line, comment, suggestion = parsed
-        message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
-        found.append(Finding(rule=RULE, name=NAME, severity=SEVERITY, path=change.path, line=line, column=1,
-                             end_line=line, end_column=1, message=message,
-                             fingerprint=fingerprint(RULE, change.path, "", message)))
-        if len(found) >= max_per_file:
-            break
-    return found
+        kept = 0
+        for hunk in [h for h in change.hunks if h.new_count > 0][:max_hunks_per_file]:
+            shown, added = _numbered(change.new_text, hunk)
+            text, confidence = answer(review_prompt(change.path, shown))
+            parsed = parse_answer(text, added)
+            if parsed is None or confidence < MIN_LOGPROB:
+                continue
+            line, comment, suggestion = parsed
+            message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
+            findings.append(Finding(rule=RULE, name=NAME, severity=SEVERITY, path=change.path, line=line, column=1,
+                                    end_line=line, end_column=1, message=message,
+                                    fingerprint=fingerprint(RULE, change.path, "", message)))
+            kept += 1
+            if kept >= max_per_file:
+                break
+    return findings
 
 
 def review_comments(changes: ChangeSet, *, model: str | None = None, device: str = "auto",
@@ -151,12 +183,9 @@ def review_comments(changes: ChangeSet, *, model: str | None = None, device: str
     """
     from codeassist.llm.generation import attach_adapter
 
-    files = [c for c in changes.files if c.new_text is not None and not c.unreadable and c.hunks]
-    if not files:
+    if not any(c.new_text is not None and not c.unreadable and c.hunks for c in changes.files):
         return []
     lm = load(model, device)
     attach_adapter(lm, "review")
-    findings: list[Finding] = []
-    for change in files:
-        findings += _file_comments(lm, change, max_per_file, max_hunks_per_file)
-    return findings
+    return review_hunks(changes, lambda user: answer_hunk(lm, user),
+                        max_per_file=max_per_file, max_hunks_per_file=max_hunks_per_file)

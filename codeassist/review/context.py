@@ -1,12 +1,13 @@
-"""What change-level rules (CA3xx, CA4xx) see: the whole change, not one unit."""
+"""What change-level rules (CA2xx–CA5xx) see: the whole change, not one unit."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from codeassist.gitdiff import ChangeSet
 from codeassist.pairing import UnitChange
+from codeassist.units import Finding
 
 
 @dataclass
@@ -20,6 +21,8 @@ class ChangeContext:
         paths: Lists every file after the change.
         messages: (commit sha or "", message) for each commit message under review.
         flagged: (path, qualname) of units that per-unit rules already reported.
+        reviewed: Paths of the files the per-file pass reviewed (not excluded, within limits).
+        comment: Writes LLM review comments (CA501) on a ChangeSet; None when not asked for.
     """
 
     changes: ChangeSet
@@ -28,3 +31,5 @@ class ChangeContext:
     paths: Callable[[], list[str]] = lambda: []
     messages: list[tuple[str, str]] = field(default_factory=list)
     flagged: set[tuple[str, str]] = field(default_factory=set)
+    reviewed: set[str] = field(default_factory=set)
+    comment: Callable[[ChangeSet], Iterable[Finding]] | None = None

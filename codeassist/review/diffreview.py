@@ -9,7 +9,7 @@ analysed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pathspec
 
@@ -40,6 +40,7 @@ def review_changeset(
     read: Callable[[str], str | None] | None = None,
     paths: Callable[[], list[str]] | None = None,
     messages: Sequence[tuple[str, str]] = (),
+    comment: Callable[[ChangeSet], Iterable[Finding]] | None = None,
 ) -> CheckResult:
     """Check the files of a change and keep the findings it is responsible for.
 
@@ -56,13 +57,14 @@ def review_changeset(
         read: Reads a file as it is after the change, for documentation rules.
         paths: Lists the files after the change, for documentation rules.
         messages: (sha, message) of the commit messages to check.
+        comment: Writes LLM review comments (CA501) on the reviewed files; None: no LLM.
 
     Returns:
         The kept findings and everything that was skipped.
     """
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     result = CheckResult()
-    context = ChangeContext(changes, messages=list(messages))
+    context = ChangeContext(changes, messages=list(messages), comment=comment)
     if read is not None:
         context.read = read
     if paths is not None:
@@ -77,6 +79,7 @@ def review_changeset(
             result.skipped.append(Skipped(change.path, reason))
             continue
         reviewed += 1
+        context.reviewed.add(change.path)
         assert change.new_text is not None
         parsed = parse_cached(change.new_text, spec.name, change.path, enabled=use_cache)
         findings, suppressed, problems = check_parsed(parsed, change.new_text, change.path, selection)

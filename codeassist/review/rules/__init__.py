@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from codeassist.review.rules import commit_message, docs_mentions, drift_rules, meta, signature
+from codeassist.review.rules import commit_message, docs_mentions, drift_rules, llm_review, meta, signature
 from codeassist.review.rules.base import Rule
 from codeassist.units import CodeUnit, Finding
 
@@ -20,6 +20,7 @@ CHANGE_FAMILIES: dict[str, ModuleType] = {
     "CA2": drift_rules,
     "CA3": docs_mentions,
     "CA4": commit_message,
+    "CA5": llm_review,
 }
 
 

@@ -1,0 +1,59 @@
+"""CA5xx: review comments from the local LLM on the lines a change added (opt-in).
+
+The family runs only when the review was asked for them (`codeassist review --llm`, or
+`llm = true` under [tool.codeassist]): generation costs seconds per hunk, too slow for every
+commit's hook. The CLI hands the commenting function in through the ChangeContext, so this
+module never imports torch; without it the family yields nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from codeassist.review.context import ChangeContext
+from codeassist.review.rules.base import INFO, Rule
+from codeassist.units import Finding
+
+CA501 = Rule(
+    id="CA501",
+    name="llm-review-comment",
+    severity=INFO,
+    summary="The local language model thinks an added line has a bug, and says how to fix it.",
+    what="With `codeassist review --llm` (or `llm = true` in [tool.codeassist]), each hunk of a "
+    "changed Python file is shown to the local LLM (SmolLM2-135M-Instruct with the shipped "
+    "`review` LoRA adapter) with its lines numbered. It answers in JSON: the added line it "
+    "finds wrong, what is wrong, and the corrected line; or that nothing is wrong. The answer "
+    "is validated: the line must be one the change added, the comment must be prose, and the "
+    "model's confidence must clear a floor. Anything else is dropped, and at most three "
+    "comments per file are kept. Trained on one-token bugs injected into real code: wrong "
+    "comparison or binary operator, off-by-one, swapped arguments, wrong variable, negated "
+    "condition, wrong literal.",
+    why="One-token slips pass the type checker and the tests that were not written yet. A "
+    "second reader on every changed line catches some of them; this one is small and often "
+    "wrong (see benchmarks/README.md for its precision), so it reports at `info` and is off "
+    "unless asked for.",
+    example="def last(items):\n    return items[len(items)]",
+    instead="def last(items):\n    return items[len(items) - 1]",
+    languages=("python",),
+)
+
+RULES = (CA501,)
+
+
+def check_change(context: ChangeContext) -> Iterator[Finding]:
+    """Yield the LLM's CA501 comments on the reviewed Python files of a change.
+
+    Args:
+        context: The reviewed change; `context.comment` is the commenting function, or None
+            when LLM comments were not asked for.
+
+    Yields:
+        Findings on added lines.
+    """
+    if context.comment is None:
+        return
+    files = [c for c in context.changes.files if c.path in context.reviewed and c.path.endswith((".py", ".pyi"))]
+    if not files:
+        return
+    yield from context.comment(replace(context.changes, files=files))
