@@ -223,8 +223,16 @@ def run_review(args: argparse.Namespace) -> int:
 
 
 def _llm_comments(args: argparse.Namespace, settings: Settings, selection: Selection):  # noqa: ANN202
-    """Return the CA501 commenting function when LLM comments are on and selected, else None."""
-    if not settings.llm or not selection.enabled("CA501"):
+    """Return the CA501 commenting function when LLM comments are on and selected, else None.
+
+    `llm = true` in the config is for CI: under pre-commit (which sets PRE_COMMIT=1) it is
+    ignored, since a hook pays the model's latency on every commit; `--llm` in the hook's
+    args still turns it on there.
+    """
+    import os
+
+    wanted = args.llm if args.llm is not None else settings.llm and not os.environ.get("PRE_COMMIT")
+    if not wanted or not selection.enabled("CA501"):
         return None
     from functools import partial
 

@@ -89,6 +89,9 @@ def test_llm_config_key_turns_comments_on(cli, change: Path):
     done = cli("review", "--model", "./no/model", cwd=change)  # on, so the model is needed
     assert done.returncode == 2 and "no such model directory" in done.stderr
     assert cli("review", "--model", "./no/model", "--ignore", "CA5", cwd=change).returncode in (0, 1)
+    # ...but not in the pre-commit hook, unless the hook's args say --llm.
+    assert cli("review", "--model", "./no/model", cwd=change, env={"PRE_COMMIT": "1"}).returncode in (0, 1)
+    assert cli("review", "--llm", "--model", "./no/model", cwd=change, env={"PRE_COMMIT": "1"}).returncode == 2
 
 
 def test_rule_page(cli, tmp_path: Path):
