@@ -1,15 +1,24 @@
-"""Generation speed: codeassist's transformers backend on CPU beside llama.cpp on the same GGUF.
+"""Generation speed: codeassist's CPU decoder beside transformers and llama.cpp on the same GGUF.
 
 Greedy decoding of exactly 128 new tokens after a short code prompt, median of several runs,
-same thread count for both backends. llama.cpp is measured only when `llama_cpp` is
-importable (llama-cpp-python); otherwise its column is null. `--variants` also measures cheap
-speed-ups of the transformers backend (bf16 weights, int8 dynamic quantisation of the Linear
-layers, torch.compile of the decode step with a static KV cache) so their effect is on record.
+same thread count for every backend, runs interleaved (one run of each variant per round) so
+that load from other processes falls on all of them alike. Variants:
+
+- `fast-fp32`, `fast-bf16`, `fast-int8`: codeassist's decoder (codeassist/llm/fastdecode.py)
+  with the weights in that format; the one `fastdecode.default_format()` names is the product's
+  backend and gives `codeassist_tok_s`.
+- `hf-fp32`, `hf-bf16`, `hf-int8`, `hf-compile`: `transformers.generate` on the same model
+  (bf16 weights, int8 dynamic quantisation of the Linear layers, torch.compile of the forward
+  with a static KV cache) for comparison.
+- llama.cpp, only when `llama_cpp` (llama-cpp-python, not a project dependency) is importable.
+
+For each fast variant the table gives how many of its tokens equal transformers' fp32 tokens
+before the first difference.
 
     OMP_WAIT_POLICY=PASSIVE HF_HUB_OFFLINE=1 python benchmarks/generation.py --json
-    python benchmarks/generation.py --variants fp32,bf16,int8,compile --runs 3
+    python benchmarks/generation.py --variants hf-fp32,fast-fp32,fast-int8,hf-compile --runs 5
 
-The last line of --json output is `{"codeassist_tok_s": ..., "llama_cpp_tok_s": ... or null}`.
+The last line of --json output is `{"codeassist_tok_s": ..., "llama_cpp_tok_s": ... or null, ...}`.
 """
 
 from __future__ import annotations
@@ -22,44 +31,26 @@ import os
 import statistics
 import sys
 import time
+from typing import Callable
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 PROMPT = "Write a Python function that returns the n-th Fibonacci number, with a docstring.\n\ndef fib(n):"
 NEW_TOKENS = 128
+DEFAULT_VARIANTS = "hf-fp32,fast-fp32,fast-bf16,fast-int8"
 
 
-def _time_transformers(model, tokenizer, runs: int, **generate_kwargs) -> list[float]:  # noqa: ANN001
-    import torch
-
-    messages = [{"role": "user", "content": PROMPT}]
-    ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
-                                        return_dict=True)["input_ids"]
-    rates = []
-    for run in range(runs + 1):  # the first run warms caches (and compiles) and is discarded
-        start = time.perf_counter()
-        with torch.inference_mode():
-            out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
-                                 max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS,
-                                 pad_token_id=tokenizer.eos_token_id, **generate_kwargs)
-        elapsed = time.perf_counter() - start
-        if run:
-            rates.append((out.shape[1] - ids.shape[1]) / elapsed)
-    return rates
-
-
-def variant(name: str, base, tokenizer, runs: int) -> float:  # noqa: ANN001
-    """Measure one variant of the transformers backend.
+def hf_variant(name: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN001
+    """Prepare one transformers variant.
 
     Args:
         name: "fp32", "bf16", "int8" or "compile".
         base: The fp32 model.
-        tokenizer: Its tokenizer.
-        runs: Timed runs.
+        ids: The prompt, shape (1, length).
 
     Returns:
-        The median tokens per second.
+        A function that generates NEW_TOKENS tokens and returns them.
     """
     import torch
 
@@ -75,34 +66,58 @@ def variant(name: str, base, tokenizer, runs: int) -> float:  # noqa: ANN001
         model = copy.deepcopy(base)
         model.forward = torch.compile(model.forward, dynamic=False)
         kwargs = {"cache_implementation": "static"}
-    return statistics.median(_time_transformers(model, tokenizer, runs, **kwargs))
+    elif name != "fp32":
+        raise ValueError(f"unknown transformers variant {name}")
+
+    def once() -> list[int]:
+        with torch.inference_mode():
+            out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                                 max_new_tokens=NEW_TOKENS, min_new_tokens=NEW_TOKENS, pad_token_id=0, **kwargs)
+        return out[0, ids.shape[1]:].tolist()
+
+    return once
 
 
-def llama_cpp_rate(gguf: str, threads: int, runs: int) -> float | None:
-    """Measure llama.cpp on the same GGUF, when llama-cpp-python is installed.
+def fast_variant(fmt: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN001
+    """Prepare codeassist's decoder with the weights in `fmt`.
+
+    Args:
+        fmt: "fp32", "bf16" or "int8".
+        base: The fp32 model.
+        ids: The prompt, shape (1, length).
+
+    Returns:
+        A function that generates NEW_TOKENS tokens and returns them.
+    """
+    from codeassist.llm import fastdecode
+
+    weights = fastdecode.Weights(base, fmt)
+    prompt = ids[0].tolist()
+    return lambda: fastdecode.greedy(weights, prompt, max_new_tokens=NEW_TOKENS, eos=set()).tokens
+
+
+def llama_cpp_variant(gguf: str, threads: int) -> Callable[[], list[int]] | None:
+    """Prepare llama.cpp on the same GGUF, when llama-cpp-python is installed.
 
     Args:
         gguf: The GGUF file.
         threads: Threads, as for torch.
-        runs: Timed runs.
 
     Returns:
-        The median tokens per second, or None when llama_cpp is not importable.
+        A function that generates (up to) NEW_TOKENS tokens, or None without llama_cpp.
     """
     if importlib.util.find_spec("llama_cpp") is None:
         return None
     from llama_cpp import Llama
 
-    llm = Llama(model_path=gguf, n_threads=threads, n_ctx=1024, verbose=False)
-    rates = []
-    for run in range(runs + 1):
-        start = time.perf_counter()
+    llm = Llama(model_path=gguf, n_threads=threads, n_threads_batch=threads, n_ctx=1024, verbose=False)
+
+    def once() -> list[int]:
         out = llm.create_chat_completion([{"role": "user", "content": PROMPT}], max_tokens=NEW_TOKENS,
                                          temperature=0.0, top_k=1)
-        elapsed = time.perf_counter() - start
-        if run:
-            rates.append(out["usage"]["completion_tokens"] / elapsed)
-    return statistics.median(rates)
+        return [0] * out["usage"]["completion_tokens"]
+
+    return once
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,12 +133,13 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--json", action="store_true", help="end with the JSON summary line")
     cli.add_argument("--runs", type=int, default=3)
     cli.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "0")) or None)
-    cli.add_argument("--variants", default="fp32", help="comma-separated: fp32,bf16,int8,compile")
+    cli.add_argument("--variants", default=DEFAULT_VARIANTS,
+                     help="comma-separated: hf-fp32,hf-bf16,hf-int8,hf-compile,fast-fp32,fast-bf16,fast-int8")
     args = cli.parse_args(argv)
 
     import torch
 
-    from codeassist.llm import models
+    from codeassist.llm import fastdecode, models
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -131,27 +147,54 @@ def main(argv: list[str] | None = None) -> int:
     start = time.perf_counter()
     lm = models.load(None, "cpu")
     load_s = time.perf_counter() - start
-    results: dict[str, float] = {}
-    for name in [v.strip() for v in args.variants.split(",") if v.strip()]:
+    ids = lm.tokenizer.apply_chat_template([{"role": "user", "content": PROMPT}], add_generation_prompt=True,
+                                           return_tensors="pt", return_dict=True)["input_ids"]
+    product = f"fast-{fastdecode.default_format()}"
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    names += [n for n in ("hf-fp32", product) if n not in names]  # the ratio needs both
+    runners: dict[str, Callable[[], list[int]]] = {}
+    setup_s: dict[str, float] = {}
+    for name in names:
+        kind, _, fmt = name.partition("-")
         try:
-            results[name] = variant(name, lm.model, lm.tokenizer, args.runs)
+            start = time.perf_counter()
+            runners[name] = (fast_variant if kind == "fast" else hf_variant)(fmt, lm.model, ids)
+            setup_s[name] = time.perf_counter() - start
         except Exception as exc:  # noqa: BLE001 - a variant this build cannot run is reported, not fatal
             print(f"{name}: failed ({type(exc).__name__}: {str(exc)[:120]})", file=sys.stderr)
     gguf = models.packaged_gguf()
-    llama = llama_cpp_rate(str(gguf), threads, args.runs) if gguf else None
+    llama = llama_cpp_variant(str(gguf), threads) if gguf else None
+    if llama is not None:
+        runners["llama.cpp"] = llama
 
-    print(f"greedy, {NEW_TOKENS} new tokens, median of {args.runs} runs, {threads} thread(s); "
+    rates: dict[str, list[float]] = {name: [] for name in runners}
+    tokens: dict[str, list[int]] = {}
+    for run in range(args.runs + 1):  # round 0 warms caches (and compiles) and is discarded
+        for name, once in runners.items():
+            start = time.perf_counter()
+            out = once()
+            elapsed = time.perf_counter() - start
+            if run:
+                rates[name].append(len(out) / elapsed)
+            tokens[name] = out
+    median = {name: statistics.median(values) for name, values in rates.items()}
+
+    reference = tokens.get("hf-fp32", [])
+    print(f"greedy, {NEW_TOKENS} new tokens, median of {args.runs} interleaved runs, {threads} thread(s); "
           f"model load {load_s:.2f} s (imports included)")
-    print(f"{'backend':<28}{'tok/s':>8}{'vs fp32':>9}")
-    for name, rate in results.items():
-        relative = rate / results["fp32"] if "fp32" in results else float("nan")
-        print(f"{'codeassist ' + name:<28}{rate:>8.1f}{relative:>8.2f}x")
-    print(f"{'llama.cpp (same GGUF)':<28}{llama if llama is not None else 'n/a':>8}")
+    print(f"{'backend':<22}{'tok/s':>8}{'vs hf-fp32':>12}{'same tokens':>13}{'setup s':>9}")
+    for name, rate in median.items():
+        relative = rate / median["hf-fp32"] if "hf-fp32" in median else float("nan")
+        same = "" if name == "llama.cpp" or not reference else \
+            str(next((i for i, (a, b) in enumerate(zip(reference, tokens[name])) if a != b), len(reference)))
+        label = name + (" (product)" if name == product else "")
+        print(f"{label:<22}{rate:>8.1f}{relative:>11.2f}x{same:>13}{setup_s.get(name, 0):>9.2f}")
+    if llama is None:
+        print(f"{'llama.cpp (same GGUF)':<22}{'n/a':>8}  (llama-cpp-python not installed)")
     if args.json:
-        default = results.get("fp32", next(iter(results.values()), None))
-        print(json.dumps({"codeassist_tok_s": round(default, 2) if default else None,
-                          "llama_cpp_tok_s": round(llama, 2) if llama is not None else None,
-                          "threads": threads, "variants": {k: round(v, 2) for k, v in results.items()}}))
+        print(json.dumps({"codeassist_tok_s": round(median[product], 2) if product in median else None,
+                          "llama_cpp_tok_s": round(median["llama.cpp"], 2) if "llama.cpp" in median else None,
+                          "threads": threads, "variants": {k: round(v, 2) for k, v in median.items()}}))
     return 0
 
 

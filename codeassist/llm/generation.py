@@ -11,10 +11,13 @@ import sys
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from codeassist.llm import prompts
 from codeassist.llm.models import LoadedModel, is_default
+
+if TYPE_CHECKING:  # fastdecode imports torch, which only generating needs
+    from codeassist.llm.fastdecode import Generated
 
 # The default base as published; adapters trained on the converted GGUF record this id.
 DEFAULT_BASE_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
@@ -96,17 +99,77 @@ def chat(lm: LoadedModel, user: str, *, prefix: str = "", max_new_tokens: int = 
     if ids.shape[1] > MAX_PROMPT_TOKENS:  # keep the instruction's start and the answer's prefix
         ids = torch.cat([ids[:, : MAX_PROMPT_TOKENS - 64], ids[:, -64:]], dim=1)
     ids = ids.to(lm.device)
-    extra: dict[str, Any] = {"repetition_penalty": repetition_penalty} if repetition_penalty != 1.0 else {}
-    if stop:
-        extra.update(stop_strings=list(stop), tokenizer=lm.tokenizer)
-    disable = getattr(lm.model, "disable_adapter", None)
-    context = disable() if (not adapter and disable is not None) else nullcontext()
-    with torch.inference_mode(), context:
-        out = lm.model.generate(
-            input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
-            do_sample=False, pad_token_id=lm.tokenizer.eos_token_id, **extra,
-        )
-    answer = lm.tokenizer.decode(out[0, ids.shape[1]:], skip_special_tokens=True)
+    new = generate_tokens(lm, ids, max_new_tokens=max_new_tokens, stop=stop, adapter=adapter,
+                          repetition_penalty=repetition_penalty).tokens
+    answer = lm.tokenizer.decode(new, skip_special_tokens=True)
     for marker in stop:
         answer = answer.split(marker, 1)[0]
     return answer
+
+
+def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tuple[str, ...] = (),
+                    adapter: bool = True, repetition_penalty: float = 1.0, logprobs: bool = False) -> Generated:
+    """Decode greedily after a prompt: the fast decoder where it applies, else transformers.
+
+    A Llama-architecture model on CPU goes through `fastdecode` (several times faster; see
+    benchmarks/generation.py); anything else, or CODEASSIST_DECODER=hf, through `generate`.
+
+    Args:
+        lm: The loaded model.
+        ids: The prompt's token ids, shape (1, length), on `lm.device`.
+        max_new_tokens: The cap on new tokens.
+        stop: Strings that end the answer once generated (the token completing one is kept).
+        adapter: Whether an attached adapter stays on (False runs the bare base).
+        repetition_penalty: Above 1.0, discourages the loops small models fall into.
+        logprobs: Whether to return each new token's log-probability.
+
+    Returns:
+        The new tokens (an EOS or stopping token included) and, when asked, their log-probs.
+    """
+    import torch
+
+    from codeassist.llm import fastdecode
+
+    disable = getattr(lm.model, "disable_adapter", None)
+    context = disable() if (not adapter and disable is not None) else nullcontext()
+    with torch.inference_mode(), context:
+        if fastdecode.supported(lm.model, lm.device) is None:
+            prompt = ids[0].tolist()
+            return fastdecode.greedy(fastdecode.prepared(lm.model, fastdecode.default_format()), prompt,
+                                     max_new_tokens=max_new_tokens, eos=_eos_ids(lm),
+                                     stop=_stopper(lm.tokenizer, prompt, stop) if stop else None,
+                                     repetition_penalty=repetition_penalty, logprobs=logprobs)
+        extra: dict[str, Any] = {"repetition_penalty": repetition_penalty} if repetition_penalty != 1.0 else {}
+        if stop:
+            extra.update(stop_strings=list(stop), tokenizer=lm.tokenizer)
+        out = lm.model.generate(
+            input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
+            do_sample=False, pad_token_id=lm.tokenizer.eos_token_id, output_scores=logprobs,
+            return_dict_in_generate=True, **extra,
+        )
+    new = out.sequences[0, ids.shape[1]:]
+    scores = [float(torch.log_softmax(score[0].float(), -1)[token]) for score, token in zip(out.scores, new)] \
+        if logprobs else []
+    return fastdecode.Generated(tokens=new.tolist(), logprobs=scores)
+
+
+def _eos_ids(lm: LoadedModel) -> set[int]:
+    eos = getattr(lm.model.generation_config, "eos_token_id", None)
+    if eos is None:
+        eos = lm.tokenizer.eos_token_id
+    return set(eos) if isinstance(eos, (list, tuple)) else {eos}
+
+
+def _stopper(tokenizer: Any, prompt: list[int], stop: tuple[str, ...]) -> Callable[[list[int]], bool]:
+    """Return a check that a stop string ends in the newest token, as transformers' StopStringCriteria."""
+    # Every token decodes to at least one character, so this many tokens cover any stop string
+    # that the newest token completes, even one that begins in the prompt.
+    span = max(len(marker) for marker in stop) + 1
+
+    def hit(tokens: list[int]) -> bool:
+        window = (prompt[-span:] + tokens)[-span:]
+        before = tokenizer.decode(window[:-1])
+        after = tokenizer.decode(window)
+        return any(marker in after and after.rfind(marker) + len(marker) > len(before) for marker in stop)
+
+    return hit

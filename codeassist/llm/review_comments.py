@@ -109,9 +109,9 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
     Returns:
         The answer with its pre-filled start, and its mean token log-probability.
     """
-    from contextlib import nullcontext
-
     import torch
+
+    from codeassist.llm.generation import generate_tokens
 
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
     # Prompt and pre-filled answer are tokenised apart, as the review recipe tokenises
@@ -120,16 +120,10 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
     ids = [*lm.tokenizer(text, add_special_tokens=False)["input_ids"],
            *lm.tokenizer(ANSWER_PREFIX, add_special_tokens=False)["input_ids"]]
     ids = torch.tensor([ids], device=lm.device)
-    disable = getattr(lm.model, "disable_adapter", None)
-    with torch.inference_mode(), disable() if (not adapter and disable is not None) else nullcontext():
-        out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
-                                max_new_tokens=max_new_tokens, pad_token_id=lm.tokenizer.eos_token_id,
-                                output_scores=True, return_dict_in_generate=True,
-                                stop_strings=['"}', "null}", "}\n"], tokenizer=lm.tokenizer)
-    new = out.sequences[0, ids.shape[1]:]
-    logprobs = [torch.log_softmax(score[0].float(), -1)[token].item() for score, token in zip(out.scores, new)]
-    confidence = sum(logprobs) / max(len(logprobs), 1)
-    return ANSWER_PREFIX + lm.tokenizer.decode(new, skip_special_tokens=True), confidence
+    out = generate_tokens(lm, ids, max_new_tokens=max_new_tokens, stop=('"}', "null}", "}\n"), adapter=adapter,
+                          logprobs=True)
+    confidence = sum(out.logprobs) / max(len(out.logprobs), 1)
+    return ANSWER_PREFIX + lm.tokenizer.decode(out.tokens, skip_special_tokens=True), confidence
 
 
 def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]], *, max_per_file: int = 3,

@@ -1,0 +1,313 @@
+"""A lean greedy decoder for Llama-architecture models on CPU.
+
+`transformers.generate` spends most of a 135M model's decode step in Python: cache objects,
+logits processors, stopping criteria and module hooks cost more than the matmuls. This module
+runs the same network from the same weights with a few dozen tensor ops per layer: fused
+QKV and gate-up projections, RoPE as a complex multiply (the q/k rows are permuted to the
+interleaved layout at load, which leaves q·k unchanged), grouped-query attention against a
+preallocated KV cache, and the attention scale folded into the q weights.
+
+An active LoRA adapter is merged into a copy of the weights (W + B@A·scale, what peft's
+`merge` computes), so results match the peft model; the prepared weights are cached per
+adapter state, so switching adapters per call costs nothing after the first use.
+"""
+
+from __future__ import annotations
+
+import os
+import weakref
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import torch
+import torch.nn.functional as F  # noqa: N812 - the usual alias
+
+# Weight formats: "fp32" reproduces transformers' fp32 greedy tokens; "bf16" and weight-only
+# "int8" (a scale per row, bf16 activations) move half and a quarter of the bytes.
+FORMATS = ("fp32", "bf16", "int8")
+_STATIC_ROPE = ("default", "linear", "llama3")
+_MERGEABLE = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head")
+
+
+def supported(model: Any, device: str) -> str | None:
+    """Say why `model` cannot use this decoder, or None when it can.
+
+    Args:
+        model: A transformers causal LM, possibly wrapped by peft.
+        device: Where it runs.
+
+    Returns:
+        None, or a short reason.
+    """
+    if os.environ.get("CODEASSIST_DECODER", "").lower() == "hf":
+        return "CODEASSIST_DECODER=hf"
+    if device != "cpu":
+        return f"device {device}"
+    base = _base_model(model)
+    config = getattr(base, "config", None)
+    if config is None or config.model_type != "llama":
+        return "not a Llama-architecture model"
+    rope = (getattr(config, "rope_parameters", None) or getattr(config, "rope_scaling", None) or {})
+    if rope.get("rope_type", rope.get("type", "default")) not in _STATIC_ROPE:
+        return "length-dependent RoPE"
+    if config.attention_bias or getattr(config, "mlp_bias", False) or config.hidden_act != "silu":
+        return "biases or a non-SiLU MLP"
+    if getattr(config, "pretraining_tp", 1) != 1 or base.lm_head.weight.dtype != torch.float32:
+        return "tensor-parallel or non-fp32 weights"
+    for name, module in model.named_modules():
+        if hasattr(module, "lora_A") and (name.rsplit(".", 1)[-1] not in _MERGEABLE
+                                          or any(getattr(module, "use_dora", {}).values())):
+            return f"an adapter on {name} that is not a plain LoRA on a projection"
+    return None
+
+
+def _base_model(model: Any) -> Any:
+    get_base = getattr(model, "get_base_model", None)
+    return get_base() if get_base is not None else model
+
+
+def _weight(module: Any) -> torch.Tensor:
+    """Return a Linear's effective weight, with the active LoRA adapters merged in."""
+    base = getattr(module, "base_layer", None)
+    if base is None:
+        return module.weight.detach()
+    weight = base.weight.detach()
+    if getattr(module, "disable_adapters", False) or getattr(module, "merged", False):
+        return weight
+    for name in module.active_adapters:
+        if name in module.lora_A:
+            weight = weight + module.get_delta_weight(name).to(weight.dtype)
+    return weight
+
+
+def _interleave_rows(weight: torch.Tensor, heads: int, head_dim: int) -> torch.Tensor:
+    # Row order (0, half, 1, half+1, ...) per head turns HF's rotate-half RoPE into a complex
+    # multiply of consecutive pairs.
+    half = head_dim // 2
+    order = torch.stack([torch.arange(half), torch.arange(half) + half], dim=-1).flatten()
+    return weight.view(heads, head_dim, -1)[:, order].reshape(heads * head_dim, -1)
+
+
+class _Linear:
+    """One projection in the chosen weight format."""
+
+    def __init__(self, weight: torch.Tensor, fmt: str) -> None:
+        self.fmt = fmt
+        weight = weight.float().contiguous()
+        if fmt == "int8":  # weight-only: int8 rows with a scale each, bf16 activations
+            scales = weight.abs().amax(dim=1).clamp(min=1e-8) / 127
+            self.weight = torch.round(weight / scales[:, None]).to(torch.int8)
+            self.scales = scales.to(torch.bfloat16)
+        else:
+            self.weight = weight.to(torch.bfloat16) if fmt == "bf16" else weight
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        if self.fmt == "fp32":
+            return F.linear(x, self.weight)
+        if self.fmt == "bf16":
+            return F.linear(x.to(torch.bfloat16), self.weight).float()
+        return torch._weight_int8pack_mm(x.to(torch.bfloat16), self.weight, self.scales).float()
+
+
+@dataclass
+class _Layer:
+    attn_norm: torch.Tensor
+    qkv: _Linear
+    o: _Linear
+    mlp_norm: torch.Tensor
+    gate_up: _Linear
+    down: _Linear
+
+
+class Weights:
+    """A Llama model's weights prepared for decoding: fused, permuted, in one format."""
+
+    def __init__(self, model: Any, fmt: str = "fp32") -> None:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown weight format {fmt}: use one of {FORMATS}")
+        base = _base_model(model)
+        config = base.config
+        self.heads, self.kv_heads = config.num_attention_heads, config.num_key_value_heads
+        self.head_dim = getattr(config, "head_dim", None) or config.hidden_size // self.heads
+        self.eps = config.rms_norm_eps
+        self.embed = base.model.embed_tokens.weight.detach()
+        self.final_norm = base.model.norm.weight.detach()
+        # The output projection stays fp32 in every format: quantised, it flipped near-tied
+        # first tokens (benchmarks/README.md).
+        self.lm_head = _Linear(_weight(base.lm_head), "fp32")
+        self.rotary = base.model.rotary_emb
+        scale = self.head_dim ** -0.5
+        self.layers = []
+        for layer in base.model.layers:
+            attn, mlp = layer.self_attn, layer.mlp
+            q = _interleave_rows(_weight(attn.q_proj), self.heads, self.head_dim) * scale
+            k = _interleave_rows(_weight(attn.k_proj), self.kv_heads, self.head_dim)
+            self.layers.append(_Layer(
+                attn_norm=layer.input_layernorm.weight.detach(),
+                qkv=_Linear(torch.cat([q, k, _weight(attn.v_proj)]), fmt),
+                o=_Linear(_weight(attn.o_proj), fmt),
+                mlp_norm=layer.post_attention_layernorm.weight.detach(),
+                gate_up=_Linear(torch.cat([_weight(mlp.gate_proj), _weight(mlp.up_proj)]), fmt),
+                down=_Linear(_weight(mlp.down_proj), fmt),
+            ))
+        self._rope = torch.empty(0, self.head_dim // 2, dtype=torch.complex64)
+
+    def rope(self, length: int) -> torch.Tensor:
+        """Return the rotations of positions [0, length) as complex numbers (grown on demand)."""
+        if self._rope.shape[0] < length:
+            size = max(length, 2 * self._rope.shape[0], 256)
+            positions = torch.arange(size)[None]
+            cos, sin = self.rotary(self.embed[:1], positions)
+            half = self.head_dim // 2
+            self._rope = torch.complex(cos[0, :, :half].float(), sin[0, :, :half].float())
+        return self._rope
+
+
+def adapter_state(model: Any) -> tuple[str, ...]:
+    """Return the adapters in effect (the prepared weights are cached by it).
+
+    Args:
+        model: The model, possibly a PeftModel.
+
+    Returns:
+        The active adapters' names; () for a bare model or inside `disable_adapter()`.
+    """
+    if getattr(model, "peft_config", None) is None:
+        return ()
+    layers = [m for m in model.modules() if hasattr(m, "lora_A")]
+    if not layers or any(getattr(m, "disable_adapters", False) for m in layers):
+        return ()
+    merged = ("merged",) if any(getattr(m, "merged", False) for m in layers) else ()
+    return merged + tuple(layers[0].active_adapters)
+
+
+def default_format() -> str:
+    """Return the weight format to decode with.
+
+    fp32 gives the tokens transformers gives, so the shipped adapters behave as evaluated;
+    bf16 and int8 trade that for fewer bytes per step (benchmarks/README.md has both).
+
+    Returns:
+        "fp32", or what CODEASSIST_DECODER (fp32|bf16|int8) names.
+    """
+    chosen = os.environ.get("CODEASSIST_DECODER", "").lower()
+    return chosen if chosen in FORMATS else "fp32"
+
+
+_PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple, Weights]] = weakref.WeakKeyDictionary()
+
+
+def prepared(model: Any, fmt: str) -> Weights:
+    """Return `model`'s weights prepared in `fmt` for its current adapter state, once per state.
+
+    Args:
+        model: The model, possibly a PeftModel.
+        fmt: A weight format.
+
+    Returns:
+        The cached or newly prepared weights.
+    """
+    per_model = _PREPARED.setdefault(_base_model(model), {})
+    key = (adapter_state(model), fmt)
+    if key not in per_model:
+        per_model[key] = Weights(model, fmt)
+    return per_model[key]
+
+
+def _rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
+    # One fused kernel, bit-identical to LlamaRMSNorm's five ops in fp32.
+    return F.rms_norm(x, weight.shape, weight, eps)
+
+
+class Decoder:
+    """Prefill once, then one token at a time against a static KV cache."""
+
+    def __init__(self, weights: Weights, max_length: int) -> None:
+        w = self.w = weights
+        shape = (len(w.layers), w.kv_heads, max_length, w.head_dim)
+        self.keys, self.values = torch.empty(shape), torch.empty(shape)
+        self.rope = w.rope(max_length)
+        self.length = 0
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        """Run `ids` (1-D) after what is cached; return the last position's logits (1-D)."""
+        w, start, count = self.w, self.length, ids.shape[0]
+        end = start + count
+        heads, kv, dim = w.heads, w.kv_heads, w.head_dim
+        rope = self.rope[start:end, None]
+        x = F.embedding(ids, w.embed)
+        for index, layer in enumerate(w.layers):
+            qkv = layer.qkv(_rms_norm(x, layer.attn_norm, w.eps))
+            qk = torch.view_as_real(torch.view_as_complex(qkv[:, : (heads + kv) * dim].reshape(count, heads + kv, -1, 2))
+                                    * rope).flatten(2)
+            keys, values = self.keys[index], self.values[index]
+            keys[:, start:end] = qk[:, heads:].transpose(0, 1)
+            values[:, start:end] = qkv[:, (heads + kv) * dim:].view(count, kv, dim).transpose(0, 1)
+            if count == 1:  # decode: the query heads of a group share one K/V head
+                q = qk[0, :heads].view(kv, heads // kv, dim)
+                scores = torch.softmax(torch.bmm(q, keys[:, :end].transpose(1, 2)), dim=-1)
+                attended = torch.bmm(scores, values[:, :end]).view(1, heads * dim)
+            else:
+                q = qk[:, :heads].transpose(0, 1)[None]
+                mask = torch.ones(count, end, dtype=torch.bool).tril(start)
+                attended = F.scaled_dot_product_attention(q, keys[None, :, :end], values[None, :, :end],
+                                                          attn_mask=mask, scale=1.0, enable_gqa=True)
+                attended = attended[0].transpose(0, 1).reshape(count, heads * dim)
+            x = x + layer.o(attended)
+            gate, up = layer.gate_up(_rms_norm(x, layer.mlp_norm, w.eps)).chunk(2, dim=-1)
+            x = x + layer.down(F.silu(gate) * up)
+        self.length = end
+        return w.lm_head(_rms_norm(x[-1:], w.final_norm, w.eps))[0]
+
+
+@dataclass(frozen=True)
+class Generated:
+    """What a greedy decode produced.
+
+    Attributes:
+        tokens: The new token ids (the stopping token included, as transformers does).
+        logprobs: Each new token's log-probability under the processed logits.
+    """
+
+    tokens: list[int]
+    logprobs: list[float]
+
+
+def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[int],
+           stop: Callable[[list[int]], bool] | None = None, repetition_penalty: float = 1.0,
+           logprobs: bool = False) -> Generated:
+    """Decode greedily from a prompt.
+
+    Args:
+        weights: The prepared weights.
+        ids: The prompt's token ids.
+        max_new_tokens: The cap on new tokens.
+        eos: Token ids that end the answer.
+        stop: Called with the new tokens after each step; True ends the answer.
+        repetition_penalty: transformers' penalty on every token already in the sequence.
+        logprobs: Whether to compute each token's log-probability.
+
+    Returns:
+        The new tokens and, when asked, their log-probabilities.
+    """
+    tokens: list[int] = []
+    scores: list[float] = []
+    with torch.inference_mode():
+        decoder = Decoder(weights, len(ids) + max_new_tokens)
+        seen = torch.zeros(weights.embed.shape[0], dtype=torch.bool)
+        if repetition_penalty != 1.0:
+            seen[torch.tensor(ids)] = True
+        logits = decoder.forward(torch.tensor(ids))
+        for step in range(max_new_tokens):
+            if repetition_penalty != 1.0:
+                penalised = torch.where(logits < 0, logits * repetition_penalty, logits / repetition_penalty)
+                logits = torch.where(seen, penalised, logits)
+            token = int(logits.argmax())
+            tokens.append(token)
+            if logprobs:
+                scores.append(float(torch.log_softmax(logits, dim=-1)[token]))
+            if token in eos or (stop is not None and stop(tokens)) or step == max_new_tokens - 1:
+                break
+            seen[token] = True
+            logits = decoder.forward(torch.tensor([token]))
+    return Generated(tokens=tokens, logprobs=scores)

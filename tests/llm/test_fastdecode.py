@@ -1,0 +1,120 @@
+"""The lean decoder gives transformers' greedy tokens and log-probs, adapters included."""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import pytest
+import torch
+
+from codeassist.llm import fastdecode, generation, prompts
+
+TOKENS = 32
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    """A 2-layer Llama with grouped-query attention and random weights (seeded)."""
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=96, hidden_size=64, intermediate_size=96, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
+                         tie_word_embeddings=True, bos_token_id=None, eos_token_id=None, pad_token_id=0)
+    return LlamaForCausalLM(config).eval()
+
+
+def _hf_greedy(model, prompt: list[int], count: int) -> tuple[list[int], list[float]]:  # noqa: ANN001
+    ids = torch.tensor([prompt])
+    with torch.inference_mode():
+        out = model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                             max_new_tokens=count, pad_token_id=0, output_scores=True,
+                             return_dict_in_generate=True)
+    new = out.sequences[0, ids.shape[1]:].tolist()
+    return new, [float(torch.log_softmax(s[0], -1)[t]) for s, t in zip(out.scores, new)]
+
+
+def _fast_greedy(model, prompt: list[int], count: int, fmt: str = "fp32") -> fastdecode.Generated:  # noqa: ANN001
+    eos = model.generation_config.eos_token_id
+    return fastdecode.greedy(fastdecode.Weights(model, fmt), prompt, max_new_tokens=count,
+                             eos=set() if eos is None else {eos}, logprobs=True)
+
+
+def test_tiny_model_matches_transformers(tiny) -> None:  # noqa: ANN001
+    prompt = [5, 17, 3, 88, 42, 9, 61]
+    tokens, logprobs = _hf_greedy(tiny, prompt, TOKENS)
+    fast = _fast_greedy(tiny, prompt, TOKENS)
+    assert fast.tokens == tokens
+    assert fast.logprobs == pytest.approx(logprobs, abs=1e-4)
+
+
+def test_tiny_lora_is_merged_and_can_be_disabled(tiny) -> None:  # noqa: ANN001
+    from peft import LoraConfig, get_peft_model
+
+    torch.manual_seed(1)
+    config = LoraConfig(r=4, lora_alpha=8, target_modules=["q_proj", "v_proj", "o_proj", "down_proj"],
+                        init_lora_weights=False)  # random B: the adapter changes the output
+    model = get_peft_model(tiny, config).eval()
+    prompt = [7, 1, 30, 2, 77]
+    assert fastdecode.supported(model, "cpu") is None
+    with_adapter = _fast_greedy(model, prompt, TOKENS)
+    assert with_adapter.tokens == _hf_greedy(model, prompt, TOKENS)[0]
+    with model.disable_adapter():
+        assert fastdecode.adapter_state(model) == ()
+        without = _fast_greedy(model, prompt, TOKENS)
+        assert without.tokens == _hf_greedy(model, prompt, TOKENS)[0]
+    assert with_adapter.tokens != without.tokens
+    model.unload()  # give the fixture back bare
+
+
+@pytest.mark.parametrize("fmt", ["bf16", "int8"])
+def test_smaller_formats_decode(tiny, fmt: str) -> None:  # noqa: ANN001
+    fast = _fast_greedy(tiny, [5, 17, 3], 8, fmt)
+    assert len(fast.tokens) == 8 and all(p <= 0 for p in fast.logprobs)
+
+
+def test_supported_and_forced_fallback(tiny, monkeypatch) -> None:  # noqa: ANN001
+    assert fastdecode.supported(tiny, "cpu") is None
+    assert fastdecode.supported(tiny, "cuda") == "device cuda"
+    monkeypatch.setenv("CODEASSIST_DECODER", "hf")
+    assert fastdecode.supported(tiny, "cpu") == "CODEASSIST_DECODER=hf"
+
+
+def _chat_ids(lm, user: str) -> torch.Tensor:  # noqa: ANN001
+    messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
+    text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
+    return lm.tokenizer(text, return_tensors="pt", add_special_tokens=False)["input_ids"]
+
+
+@pytest.mark.parametrize("adapter", [True, False])
+def test_real_model_matches_transformers(lm, adapter: bool) -> None:  # noqa: ANN001
+    generation.attach_adapter(lm, "docstring")
+    # Plain code, no chat template: the model continues it past TOKENS, with or without adapter.
+    prompt = lm.tokenizer.encode("import os\n\n\ndef list_python_files(root):\n")
+    with lm.model.disable_adapter() if not adapter else nullcontext():
+        tokens, logprobs = _hf_greedy(lm.model, prompt, TOKENS)
+        fast = _fast_greedy(lm.model, prompt, TOKENS)
+    assert len(tokens) == TOKENS and fast.tokens == tokens
+    assert fast.logprobs == pytest.approx(logprobs, abs=1e-3)
+
+
+def test_stop_strings_and_logprobs_as_transformers(lm, monkeypatch) -> None:  # noqa: ANN001
+    ids = _chat_ids(lm, "List three Python keywords, one per line.")
+    answers = {}
+    for decoder in ("hf", "fp32"):
+        monkeypatch.setenv("CODEASSIST_DECODER", decoder)
+        answers[decoder] = generation.generate_tokens(lm, ids, max_new_tokens=40, stop=("\n",), adapter=False,
+                                                      logprobs=True)
+    fast, hf = answers["fp32"], answers["hf"]
+    assert fast.tokens == hf.tokens and len(fast.tokens) < 40
+    assert "\n" in lm.tokenizer.decode(fast.tokens[-1:]) and "\n" not in lm.tokenizer.decode(fast.tokens[:-1])
+    assert len(fast.logprobs) == len(fast.tokens)
+    assert fast.logprobs == pytest.approx(hf.logprobs, abs=1e-3)
+
+
+def test_stop_string_may_begin_in_the_prompt(lm) -> None:  # noqa: ANN001
+    encode = lm.tokenizer.encode
+    hit = generation._stopper(lm.tokenizer, encode("first line\n"), ("\n-",))
+    assert hit(encode("-"))
+    assert not hit(encode("x"))
+    assert not hit(encode("x") + encode("-"))
