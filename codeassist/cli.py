@@ -217,6 +217,7 @@ def run_review(args: argparse.Namespace) -> int:
         read=lambda path: gitdiff.read_new_side(repo, changes, path),
         paths=lambda: gitdiff.new_side_paths(repo, changes),
         messages=[(sha, gitdiff.commit_message(repo, sha)) for sha in changes.commits],
+        changes_of=lambda sha: gitdiff.commit(repo, sha),
         comment=_llm_comments(args, settings, selection),
     )
     return _finish(result, args, settings, root)

@@ -21,6 +21,7 @@ class ChangeContext:
         paths: Lists every file after the change.
         messages: (commit sha or "", message) for each commit message under review.
         flagged: (path, qualname) of units that per-unit rules already reported.
+        changes_of: The change one commit made (for a commit of a range), or None.
         reviewed: Paths of the files the per-file pass reviewed (not excluded, within limits).
         comment: Writes LLM review comments (CA501) on a ChangeSet; None when not asked for.
     """
@@ -31,5 +32,19 @@ class ChangeContext:
     paths: Callable[[], list[str]] = lambda: []
     messages: list[tuple[str, str]] = field(default_factory=list)
     flagged: set[tuple[str, str]] = field(default_factory=set)
+    changes_of: Callable[[str], ChangeSet | None] = lambda sha: None
     reviewed: set[str] = field(default_factory=set)
     comment: Callable[[ChangeSet], Iterable[Finding]] | None = None
+
+    def commit_changes(self, sha: str) -> ChangeSet | None:
+        """Return the change a message describes: the whole change, or one commit's of a range.
+
+        Args:
+            sha: The commit ("" for the commit being made, whose change is the staged one).
+
+        Returns:
+            The change, or None when it cannot be told.
+        """
+        if not sha or self.changes.commits == [sha]:
+            return self.changes
+        return self.changes_of(sha)

@@ -40,6 +40,7 @@ def review_changeset(
     read: Callable[[str], str | None] | None = None,
     paths: Callable[[], list[str]] | None = None,
     messages: Sequence[tuple[str, str]] = (),
+    changes_of: Callable[[str], ChangeSet | None] | None = None,
     comment: Callable[[ChangeSet], Iterable[Finding]] | None = None,
 ) -> CheckResult:
     """Check the files of a change and keep the findings it is responsible for.
@@ -57,6 +58,7 @@ def review_changeset(
         read: Reads a file as it is after the change, for documentation rules.
         paths: Lists the files after the change, for documentation rules.
         messages: (sha, message) of the commit messages to check.
+        changes_of: Returns one commit's own change, for the messages of a range.
         comment: Writes LLM review comments (CA501) on the reviewed files; None: no LLM.
 
     Returns:
@@ -69,6 +71,8 @@ def review_changeset(
         context.read = read
     if paths is not None:
         context.paths = paths
+    if changes_of is not None:
+        context.changes_of = changes_of
     reviewed = 0
     for change in changes.files:
         spec = language_for_path(change.path)

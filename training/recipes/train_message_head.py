@@ -1,0 +1,230 @@
+"""Train the commit-message head behind CA401 and ship it.
+
+setup: read the mined commits (training/data/mine_commits.py; split by Debian source package),
+at most `max_per_package` per package → pairs: every message with its own diff (label 0) and
+with another commit's diff (label 1: from the same package when it has another, which is the
+hard case, otherwise from another package) → features with the shipped documentation encoder
+(cached as .npz per split) → train: logistic regression on train → threshold on dev: the
+probability that flags at most `max_flag_rate` of real (message, own diff) pairs → save:
+head.json and metrics.json to codeassist/assets/message-head/ → report test metrics beside
+single-feature baselines at the same flag rate.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import time
+import tomllib
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+from codeassist.commitmatch import FEATURES, MessageHead, feature_rows, summary_from_files
+
+
+def load_commits(data: Path, split: str, max_per_package: int, limit: int, seed: int) -> list[dict]:
+    """Read one split: at most `max_per_package` commits per package, `limit` in all (seeded).
+
+    Args:
+        data: The directory of {split}.jsonl files.
+        split: "train", "dev" or "test".
+        max_per_package: Cap per source package, so large packages do not dominate.
+        limit: Cap in all.
+        seed: Sampling seed.
+
+    Returns:
+        Commit rows.
+    """
+    rng = random.Random(seed)
+    by_package: dict[str, list[dict]] = defaultdict(list)
+    with (data / f"{split}.jsonl").open() as handle:
+        for line in handle:
+            row = json.loads(line)
+            by_package[row["package"]].append(row)
+    rows = []
+    for package in sorted(by_package):
+        commits = by_package[package]
+        rng.shuffle(commits)
+        rows += commits[:max_per_package]
+    rng.shuffle(rows)
+    return rows[:limit]
+
+
+def pairs(commits: list[dict], seed: int) -> tuple[list[tuple[str, object]], np.ndarray, np.ndarray]:
+    """Pair each message with its own diff and with another commit's diff.
+
+    Args:
+        commits: Commit rows.
+        seed: Seed for choosing the other commit.
+
+    Returns:
+        (message, summary) pairs, labels (1 = another change's diff) and kinds
+        (0 own, 1 same package, 2 other package).
+    """
+    rng = random.Random(seed)
+    by_package: dict[str, list[int]] = defaultdict(list)
+    for index, row in enumerate(commits):
+        by_package[row["package"]].append(index)
+    summaries = [summary_from_files(row["files"]) for row in commits]
+    found, labels, kinds = [], [], []
+    for index, row in enumerate(commits):
+        found.append((row["message"], summaries[index]))
+        labels.append(0)
+        kinds.append(0)
+        same = [i for i in by_package[row["package"]] if i != index and summaries[i] != summaries[index]]
+        if same and rng.random() < 0.5:
+            other, kind = rng.choice(same), 1
+        else:
+            other = rng.randrange(len(commits))
+            while commits[other]["package"] == row["package"]:
+                other = rng.randrange(len(commits))
+            kind = 2
+        found.append((row["message"], summaries[other]))
+        labels.append(1)
+        kinds.append(kind)
+    return found, np.array(labels), np.array(kinds)
+
+
+def features(found: list, cache: Path) -> np.ndarray:
+    """Featurise pairs once; later runs with the same pairs read the .npz.
+
+    Args:
+        found: (message, summary) pairs.
+        cache: The .npz file.
+
+    Returns:
+        Feature rows.
+    """
+    key = hashlib.sha256(repr([(m, s) for m, s in found]).encode("utf-8", "replace")).hexdigest()
+    if cache.exists():
+        stored = np.load(cache)
+        if str(stored["key"]) == key and stored["x"].shape[1] == len(FEATURES):
+            return stored["x"]
+    from tqdm import tqdm
+
+    from codeassist.encoders.text import encode_docs
+
+    parts = [feature_rows(found[i:i + 128], encode_docs) for i in tqdm(range(0, len(found), 128), desc=cache.stem)]
+    x = np.concatenate(parts)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(cache, x=x, key=np.array(key))
+    return x
+
+
+def flag_threshold(scores: np.ndarray, labels: np.ndarray, max_flag_rate: float) -> float:
+    """Return the lowest threshold that flags at most `max_flag_rate` of the real pairs.
+
+    Args:
+        scores: Scores (higher = more likely a mismatch).
+        labels: 1 for mismatched pairs, 0 for real ones.
+        max_flag_rate: Allowed share of real pairs at or above the threshold.
+
+    Returns:
+        The threshold.
+    """
+    real = np.sort(scores[labels == 0])
+    allowed = int(np.floor(max_flag_rate * len(real)))
+    return float(np.nextafter(real[len(real) - allowed - 1], np.inf)) if allowed < len(real) else float(real[0])
+
+
+def evaluate(scores: np.ndarray, labels: np.ndarray, kinds: np.ndarray, threshold: float) -> dict[str, float]:
+    """Metrics of one scorer at one threshold.
+
+    Args:
+        scores: Scores (higher = more likely a mismatch).
+        labels: 1 for mismatched pairs.
+        kinds: 0 own diff, 1 same-package diff, 2 other-package diff.
+        threshold: Flag at or above.
+
+    Returns:
+        flag rate on real pairs, recall on each kind of mismatch, precision at 1:1, ROC-AUC.
+    """
+    from sklearn.metrics import roc_auc_score
+
+    flagged = scores >= threshold
+    true_positive = int(np.sum(flagged & (labels == 1)))
+    return {
+        "real_flag_rate": float(np.mean(flagged[labels == 0])),
+        "recall_same_package": float(np.mean(flagged[kinds == 1])) if np.any(kinds == 1) else float("nan"),
+        "recall_other_package": float(np.mean(flagged[kinds == 2])) if np.any(kinds == 2) else float("nan"),
+        "recall": float(np.mean(flagged[labels == 1])),
+        "precision_1to1": true_positive / max(int(np.sum(flagged)), 1),
+        "roc_auc": float(roc_auc_score(labels, scores)),
+    }
+
+
+def baselines(x: np.ndarray) -> dict[str, np.ndarray]:
+    """Single-feature scorers (higher = more likely a mismatch) for the comparison.
+
+    Args:
+        x: Feature rows.
+
+    Returns:
+        Scores by name.
+    """
+    column = {name: i for i, name in enumerate(FEATURES)}
+    return {
+        "lexical overlap": -x[:, column["overlap"]],
+        "encoder cosine": -x[:, column["cos_change"]],
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Train, choose the threshold, ship, report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, required=True)
+    args = parser.parse_args(argv)
+    config = tomllib.loads(args.config.read_text())
+    data, out = Path(config["data"]).expanduser(), Path(config["out"]).expanduser()
+    started = time.time()
+    sets = {}
+    for split in ("train", "dev", "test"):
+        commits = load_commits(data, split, config["max_per_package"], config[f"max_{split}"], config["seed"])
+        found, labels, kinds = pairs(commits, config["seed"])
+        sets[split] = (features(found, out / f"{split}.npz"), labels, kinds, commits)
+        print(f"{split}: {len(commits)} commits from {len({c['package'] for c in commits})} packages", flush=True)
+
+    from sklearn.linear_model import LogisticRegression
+
+    x_train, y_train, _, _ = sets["train"]
+    mean, scale = x_train.mean(0), x_train.std(0) + 1e-6
+    model = LogisticRegression(C=config["c"], max_iter=1000).fit((x_train - mean) / scale, y_train)
+    head = MessageHead(mean, scale, model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
+    x_dev, y_dev, _, _ = sets["dev"]
+    threshold = flag_threshold(head.probabilities(x_dev), y_dev, config["max_flag_rate"])
+    head = MessageHead(head.mean, head.scale, head.coef, head.intercept, threshold)
+
+    report: dict[str, dict] = {}
+    for split in ("dev", "test"):
+        x, y, kinds, _ = sets[split]
+        report[f"{split}/head"] = evaluate(head.probabilities(x), y, kinds, threshold)
+        for name, scores in baselines(x).items():
+            dev_scores = baselines(x_dev)[name]
+            report[f"{split}/{name}"] = evaluate(scores, y, kinds, flag_threshold(dev_scores, y_dev, config["max_flag_rate"]))
+    summary = {
+        "features": list(FEATURES),
+        "coef": dict(zip(FEATURES, head.coef.round(3).tolist())),
+        "threshold": threshold,
+        "max_flag_rate": config["max_flag_rate"],
+        "commits": {split: len(sets[split][3]) for split in sets},
+        "packages": {split: len({c["package"] for c in sets[split][3]}) for split in sets},
+        "metrics": report,
+        "seconds": round(time.time() - started, 1),
+    }
+    ship = Path(config["ship"])
+    ship.mkdir(parents=True, exist_ok=True)
+    (ship / "head.json").write_text(json.dumps(head.to_json(), indent=1) + "\n")
+    (ship / "metrics.json").write_text(json.dumps(summary, indent=1) + "\n")
+    print(f"{'scorer':<28} {'flag%':>6} {'R same':>7} {'R other':>8} {'P 1:1':>6} {'AUC':>6}")
+    for name, values in report.items():
+        print(f"{name:<28} {100 * values['real_flag_rate']:>6.1f} {values['recall_same_package']:>7.3f} "
+              f"{values['recall_other_package']:>8.3f} {values['precision_1to1']:>6.3f} {values['roc_auc']:>6.3f}")
+    print(json.dumps(summary["coef"]))
+
+
+if __name__ == "__main__":
+    main()
