@@ -74,3 +74,108 @@ def code_lines(text: str, suffix: str) -> list[CodeLine]:
         if spans:
             found.append(CodeLine(number, " ".join(spans), 0))
     return found
+
+
+@dataclass(frozen=True)
+class ProseChunk:
+    """One paragraph or list item of prose in a document.
+
+    Attributes:
+        line: 1-based first line.
+        end_line: 1-based last line.
+        text: The prose, its lines joined by spaces (list markers removed).
+        section: The title of the section it sits in ("" before the first title).
+    """
+
+    line: int
+    end_line: int
+    text: str
+    section: str
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#\.)\s+")
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_UNDERLINE = re.compile(r"^\s*([=\-~^\"'`#*+<>:._])\1{2,}\s*$")
+_DIRECTIVE = re.compile(r"^\s*\.\.\s+([\w:-]+)::")
+# reST directives whose body is prose; every other directive body (code, autodoc, toctree,
+# images) is markup or code and is skipped.
+_PROSE_DIRECTIVES = frozenset({
+    "note", "warning", "tip", "important", "attention", "caution", "hint", "danger", "error",
+    "seealso", "deprecated", "versionchanged", "versionadded", "admonition",
+})
+
+
+def prose_chunks(text: str, suffix: str, *, min_words: int = 5) -> list[ProseChunk]:
+    """Split a Markdown or reST document into paragraphs and list items of prose.
+
+    Code blocks, reST literal blocks and non-prose directives, tables, HTML lines and titles
+    are left out: code is what `code_lines` reads, and a title alone says too little.
+
+    Args:
+        text: The document.
+        suffix: Its file suffix, which selects the markup.
+        min_words: Chunks with fewer words are dropped.
+
+    Returns:
+        The chunks, in document order.
+    """
+    rst = suffix.lower() == ".rst"
+    # Markdown fences come from code_lines; reST literal blocks are skipped below, since
+    # code_lines also reads directive bodies (such as a note's) as literal blocks.
+    code = set() if rst else {line.line for line in code_lines(text, suffix) if line.block}
+    lines = text.splitlines()
+    chunks: list[ProseChunk] = []
+    current: list[tuple[int, str]] = []
+    section = ""
+    skip_indent: int | None = None  # inside a non-prose reST directive body
+
+    def flush() -> None:
+        words = " ".join(part for _, part in current).split()
+        if len(words) >= min_words:
+            chunks.append(ProseChunk(current[0][0], current[-1][0], " ".join(words), section))
+        current.clear()
+
+    for number, line in enumerate(lines, start=1):
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if skip_indent is not None:
+            if skip_indent < 0:  # a doctest runs to the next blank line
+                if stripped:
+                    continue
+            elif not stripped or indent > skip_indent:
+                continue
+            skip_indent = None
+        following = lines[number] if number < len(lines) else ""
+        if number in code or _FENCE.match(line) or not stripped:
+            flush()
+            continue
+        if stripped.startswith(">>>"):
+            flush()  # a doctest: code, up to the next blank line
+            skip_indent = -1
+            continue
+        if rst and (directive := _DIRECTIVE.match(line)):
+            flush()
+            if directive.group(1).lower() not in _PROSE_DIRECTIVES:
+                skip_indent = indent
+            continue
+        heading = _MD_HEADING.match(line) if not rst else None
+        if heading or (_UNDERLINE.match(following) and not _UNDERLINE.match(line) and len(current) == 0):
+            flush()
+            section = heading.group(1) if heading else stripped
+            continue
+        if _UNDERLINE.match(line) or stripped.startswith(("<", "|", "..", "+-", "[!")):
+            flush()  # title underlines, HTML, tables, reST comments and targets
+            continue
+        item = _LIST_ITEM.match(line)
+        if item:
+            flush()
+            stripped = line[item.end():].strip()
+        if rst and stripped.endswith("::"):
+            stripped = stripped[:-1]  # "like this::" introduces a literal block
+            current.append((number, stripped))
+            flush()
+            skip_indent = indent
+            continue
+        current.append((number, stripped))
+    flush()
+    return chunks

@@ -1,9 +1,12 @@
 """CA3xx: prose documentation (README, docs/) that mentions code this change altered.
 
-Matching is lexical and limited to code markup (spans and blocks), where a mention of
+Two halves. The lexical one reads code markup (spans and blocks), where a mention of
 `fetch(timeout=3)` really means the code: a removed unit named as a call or by its
 qualified name, a removed parameter passed by keyword next to a call of its function, and
-a removed command-line flag.
+a removed command-line flag. The semantic one (`codeassist.docmatch`) reads the prose
+around it: a paragraph that describes a removed unit, or one whose parameter was removed or
+renamed, without naming it in code. It reports only paragraphs the lexical half left alone,
+and loads the documentation encoder only when some paragraph shares a word with a change.
 """
 
 from __future__ import annotations
@@ -12,7 +15,8 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from codeassist.docscan import DOC_SUFFIXES, CodeLine, code_lines
+from codeassist.docmatch import DocChange, best_matches, doc_changes, is_prose_doc
+from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import WARNING, Rule, line_finding
 from codeassist.units import RECEIVER, Finding
@@ -26,8 +30,13 @@ CA301 = Rule(
     "and reports code spans and code blocks that still use what the change took away: a "
     "removed function or class called by name (`fetch(...)`) or named by its qualified name, "
     "a removed parameter passed by keyword to its function (`fetch(timeout=3)`), or a "
-    "command-line flag that disappeared from the code (`--verbose`). The finding sits on the "
-    "documentation line and names what to update.",
+    "command-line flag that disappeared from the code (`--verbose`). It also reads the prose "
+    "of the README and docs/ (changelogs aside): a paragraph or list item that the "
+    "documentation encoder, together with the words it shares with the unit's name, finds to "
+    "describe a removed function, or one whose parameter was removed or renamed, is reported "
+    "on its first line with the unit and the match score; the threshold was tuned for "
+    "precision on real release histories. The finding sits on the documentation line and "
+    "names what to update.",
     why="Users copy examples from the README. An example that calls a removed function or "
     "passes a renamed argument fails the first time someone tries it.",
     example="# README.md, after renaming `timeout` to `deadline` in client.py\n"
@@ -53,15 +62,44 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     """
     removed_units, removed_params = _removed_code(context)
     removed_flags = _removed_flags(context)
-    if not (removed_units or removed_params or removed_flags):
+    changes = doc_changes(context.units)
+    if not (removed_units or removed_params or removed_flags or changes):
         return
     documents = [p for p in context.paths() if PurePosixPath(p).suffix.lower() in DOC_SUFFIXES]
+    prose: list[tuple[str, ProseChunk]] = []
+    edited = {change.path: change.added_lines for change in context.changes.files}
     for path in sorted(documents)[:_DOC_LIMIT]:
         text = context.read(path)
         if text is None:
             continue
         lines = code_lines(text, PurePosixPath(path).suffix)
-        yield from _mentions(path, lines, removed_units, removed_params, removed_flags)
+        flagged = list(_mentions(path, lines, removed_units, removed_params, removed_flags))
+        yield from flagged
+        if changes and is_prose_doc(path):
+            # Paragraphs the lexical half reported, or that this change edited, are settled.
+            settled = {f.line for f in flagged} | edited.get(path, frozenset())
+            prose += [(path, chunk) for chunk in prose_chunks(text, PurePosixPath(path).suffix)
+                      if not any(chunk.line <= line <= chunk.end_line for line in settled)]
+    if prose:
+        yield from _described(changes, prose)
+
+
+def _described(changes: list[DocChange], prose: list[tuple[str, ProseChunk]]) -> Iterator[Finding]:
+    """Report prose chunks that the semantic matcher ties to a changed unit."""
+    by_chunk = {id(chunk): path for path, chunk in prose}
+
+    def encode(texts: list[str]):  # noqa: ANN202 - numpy rows; imported only when needed
+        from codeassist.encoders.cache import EmbeddingCache
+        from codeassist.encoders.text import encode_docs
+
+        return encode_docs(texts, cache=EmbeddingCache())
+
+    for match in best_matches(changes, [chunk for _, chunk in prose], encode):
+        yield _finding(
+            by_chunk[id(match.chunk)], match.chunk.line,
+            f"this paragraph seems to describe `{match.change.qualname}` (match {match.score:.2f}), "
+            f"but {match.change.what}; update it",
+        )
 
 
 def _removed_code(context: ChangeContext) -> tuple[dict[str, str], dict[str, tuple[str, str, str | None]]]:
