@@ -12,8 +12,9 @@ that load from other processes falls on all of them alike. Variants:
   with a static KV cache) for comparison.
 - llama.cpp, only when `llama_cpp` (llama-cpp-python, not a project dependency) is importable.
 
-For each fast variant the table gives how many of its tokens equal transformers' fp32 tokens
-before the first difference.
+For each variant the table gives how many of its 128 tokens equal transformers' fp32 tokens
+before the first difference; then a few chat prompts check how often each fast format's answer
+is identical to transformers' fp32 answer.
 
     OMP_WAIT_POLICY=PASSIVE HF_HUB_OFFLINE=1 python benchmarks/generation.py --json
     python benchmarks/generation.py --variants hf-fp32,fast-fp32,fast-int8,hf-compile --runs 5
@@ -38,6 +39,18 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 PROMPT = "Write a Python function that returns the n-th Fibonacci number, with a docstring.\n\ndef fib(n):"
 NEW_TOKENS = 128
+# Agreement prompts: code tasks of the kinds codeassist asks for (docstrings, review, code).
+AGREEMENT_PROMPTS = (
+    "Write a one-line docstring summary for:\ndef parse_args(argv):\n    return parser.parse_args(argv)",
+    "Write a one-line docstring summary for:\ndef area(w, h):\n    return w * h",
+    "Explain what this does:\nfor k, v in sorted(d.items()):\n    print(k, v)",
+    "Review this change and name one bug:\n-    return x\n+    return x + 1",
+    "Write a Python function is_palindrome(s) that ignores case.",
+    "What does `git rebase -i HEAD~3` do?",
+    "Write a docstring for:\ndef load(path, *, strict=False):\n    with open(path) as f:\n        return json.load(f)",
+    "Is this thread-safe? counter += 1",
+)
+AGREEMENT_TOKENS = 64
 DEFAULT_VARIANTS = "hf-fp32,fast-fp32,fast-bf16,fast-int8"
 
 
@@ -120,6 +133,41 @@ def llama_cpp_variant(gguf: str, threads: int) -> Callable[[], list[int]] | None
     return once
 
 
+def agreement(lm, formats: list[str]) -> dict[str, tuple[int, float]]:  # noqa: ANN001
+    """Compare each fast format's answers with transformers' fp32 answers, as the product decodes.
+
+    Args:
+        lm: The loaded model.
+        formats: Weight formats of the fast decoder.
+
+    Returns:
+        Per format: how many prompts got identical answers, and the mean share of answer tokens
+        before the first difference.
+    """
+    import torch
+
+    from codeassist.llm import fastdecode
+
+    eos = {lm.model.generation_config.eos_token_id}
+    weights = {fmt: fastdecode.Weights(lm.model, fmt) for fmt in formats}
+    same = {fmt: 0 for fmt in formats}
+    shares: dict[str, list[float]] = {fmt: [] for fmt in formats}
+    for prompt in AGREEMENT_PROMPTS:
+        ids = lm.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
+                                               return_tensors="pt", return_dict=True)["input_ids"]
+        with torch.inference_mode():
+            out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
+                                    max_new_tokens=AGREEMENT_TOKENS, pad_token_id=0)
+        reference = out[0, ids.shape[1]:].tolist()
+        for fmt in formats:
+            tokens = fastdecode.greedy(weights[fmt], ids[0].tolist(), max_new_tokens=AGREEMENT_TOKENS, eos=eos).tokens
+            first = next((i for i, (a, b) in enumerate(zip(reference, tokens)) if a != b),
+                         min(len(reference), len(tokens)))
+            same[fmt] += tokens == reference
+            shares[fmt].append(first / max(len(reference), 1))
+    return {fmt: (same[fmt], statistics.mean(shares[fmt])) for fmt in formats}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table (and the JSON line with --json).
 
@@ -135,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "0")) or None)
     cli.add_argument("--variants", default=DEFAULT_VARIANTS,
                      help="comma-separated: hf-fp32,hf-bf16,hf-int8,hf-compile,fast-fp32,fast-bf16,fast-int8")
+    cli.add_argument("--no-agreement", action="store_true", help="skip the answer agreement check")
     args = cli.parse_args(argv)
 
     import torch
@@ -191,10 +240,18 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{label:<22}{rate:>8.1f}{relative:>11.2f}x{same:>13}{setup_s.get(name, 0):>9.2f}")
     if llama is None:
         print(f"{'llama.cpp (same GGUF)':<22}{'n/a':>8}  (llama-cpp-python not installed)")
+    agreed = {} if args.no_agreement else agreement(lm, [n.partition("-")[2] for n in runners if n.startswith("fast-")])
+    if agreed:
+        print(f"answers identical to transformers fp32 ({len(AGREEMENT_PROMPTS)} chat prompts, "
+              f"up to {AGREEMENT_TOKENS} tokens, EOS as in the product):")
+        for fmt, (same, share) in agreed.items():
+            print(f"  fast-{fmt:<6}{same}/{len(AGREEMENT_PROMPTS)} identical; "
+                  f"{share:.0%} of answer tokens before the first difference on average")
     if args.json:
         print(json.dumps({"codeassist_tok_s": round(median[product], 2) if product in median else None,
                           "llama_cpp_tok_s": round(median["llama.cpp"], 2) if "llama.cpp" in median else None,
-                          "threads": threads, "variants": {k: round(v, 2) for k, v in median.items()}}))
+                          "threads": threads, "variants": {k: round(v, 2) for k, v in median.items()},
+                          "identical_answers": {k: v[0] for k, v in agreed.items()}}))
     return 0
 
 

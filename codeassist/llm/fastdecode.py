@@ -1,8 +1,8 @@
 """A lean greedy decoder for Llama-architecture models on CPU.
 
-`transformers.generate` spends most of a 135M model's decode step in Python: cache objects,
-logits processors, stopping criteria and module hooks cost more than the matmuls. This module
-runs the same network from the same weights with a few dozen tensor ops per layer: fused
+For a 135M model, a good part of `transformers.generate`'s decode step is Python: cache
+objects, logits processors, stopping criteria, module hooks. This module runs the same
+network from the same weights with a few dozen tensor ops per layer: fused
 QKV and gate-up projections, RoPE as a complex multiply (the q/k rows are permuted to the
 interleaved layout at load, which leaves q·k unchanged), grouped-query attention against a
 preallocated KV cache, and the attention scale folded into the q weights.
@@ -24,7 +24,7 @@ import torch.nn.functional as F  # noqa: N812 - the usual alias
 
 # Weight formats: "fp32" reproduces transformers' fp32 greedy tokens; "bf16" and weight-only
 # "int8" (a scale per row, bf16 activations) move half and a quarter of the bytes.
-FORMATS = ("fp32", "bf16", "int8")
+FORMATS = ("fp32", "fp16", "bf16", "int8")
 _STATIC_ROPE = ("default", "linear", "llama3")
 _MERGEABLE = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head")
 
@@ -93,8 +93,11 @@ class _Linear:
 
     def __init__(self, weight: torch.Tensor, fmt: str) -> None:
         self.fmt = fmt
+        self.merged = False  # whether an adapter's delta is in the weight
         weight = weight.float().contiguous()
-        if fmt == "int8":  # weight-only: int8 rows with a scale each, bf16 activations
+        if fmt == "fp16":  # fbgemm's packed fp16 weights; fp32 activations and accumulation
+            self.weight = torch.ops.quantized.linear_prepack_fp16(weight, None)
+        elif fmt == "int8":  # weight-only: int8 rows with a scale each, bf16 activations
             scales = weight.abs().amax(dim=1).clamp(min=1e-8) / 127
             self.weight = torch.round(weight / scales[:, None]).to(torch.int8)
             self.scales = scales.to(torch.bfloat16)
@@ -104,6 +107,8 @@ class _Linear:
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
         if self.fmt == "fp32":
             return F.linear(x, self.weight)
+        if self.fmt == "fp16":
+            return torch.ops.quantized.linear_dynamic_fp16(x, self.weight)
         if self.fmt == "bf16":
             return F.linear(x.to(torch.bfloat16), self.weight).float()
         return torch._weight_int8pack_mm(x.to(torch.bfloat16), self.weight, self.scales).float()
@@ -122,7 +127,15 @@ class _Layer:
 class Weights:
     """A Llama model's weights prepared for decoding: fused, permuted, in one format."""
 
-    def __init__(self, model: Any, fmt: str = "fp32") -> None:
+    def __init__(self, model: Any, fmt: str = "fp32", *, reuse: Weights | None = None) -> None:
+        """Prepare the weights.
+
+        Args:
+            model: A supported model, possibly a PeftModel.
+            fmt: One of FORMATS.
+            reuse: Weights of the same model and format under another adapter state: the
+                projections that no active adapter changes are shared with it, not prepared again.
+        """
         if fmt not in FORMATS:
             raise ValueError(f"unknown weight format {fmt}: use one of {FORMATS}")
         base = _base_model(model)
@@ -132,23 +145,41 @@ class Weights:
         self.eps = config.rms_norm_eps
         self.embed = base.model.embed_tokens.weight.detach()
         self.final_norm = base.model.norm.weight.detach()
-        # The output projection stays fp32 in every format: quantised, it flipped near-tied
-        # first tokens (benchmarks/README.md).
-        self.lm_head = _Linear(_weight(base.lm_head), "fp32")
+
+        def linear(modules: tuple, build: Callable[[], torch.Tensor], shared: _Linear | None,
+                   form: str = fmt) -> _Linear:
+            merged = any(_merges_delta(module) for module in modules)
+            if shared is not None and not merged and not shared.merged:
+                return shared  # the base weight either way
+            prepared = _Linear(build(), form)
+            prepared.merged = merged
+            return prepared
+
+        # The output projection stays fp32 in the bf16 and int8 formats: rounded that coarsely
+        # it flipped near-tied first tokens (benchmarks/README.md).
+        self.lm_head = linear((base.lm_head,), lambda: _weight(base.lm_head), reuse and reuse.lm_head,
+                              "fp16" if fmt == "fp16" else "fp32")
         self.rotary = base.model.rotary_emb
         scale = self.head_dim ** -0.5
         self.layers = []
-        for layer in base.model.layers:
+        for index, layer in enumerate(base.model.layers):
             attn, mlp = layer.self_attn, layer.mlp
-            q = _interleave_rows(_weight(attn.q_proj), self.heads, self.head_dim) * scale
-            k = _interleave_rows(_weight(attn.k_proj), self.kv_heads, self.head_dim)
+            old = reuse.layers[index] if reuse is not None else None
+
+            def qkv(attn: Any = attn) -> torch.Tensor:
+                q = _interleave_rows(_weight(attn.q_proj), self.heads, self.head_dim) * scale
+                k = _interleave_rows(_weight(attn.k_proj), self.kv_heads, self.head_dim)
+                return torch.cat([q, k, _weight(attn.v_proj)])
+
             self.layers.append(_Layer(
                 attn_norm=layer.input_layernorm.weight.detach(),
-                qkv=_Linear(torch.cat([q, k, _weight(attn.v_proj)]), fmt),
-                o=_Linear(_weight(attn.o_proj), fmt),
+                qkv=linear((attn.q_proj, attn.k_proj, attn.v_proj), qkv, old and old.qkv),
+                o=linear((attn.o_proj,), lambda attn=attn: _weight(attn.o_proj), old and old.o),
                 mlp_norm=layer.post_attention_layernorm.weight.detach(),
-                gate_up=_Linear(torch.cat([_weight(mlp.gate_proj), _weight(mlp.up_proj)]), fmt),
-                down=_Linear(_weight(mlp.down_proj), fmt),
+                gate_up=linear((mlp.gate_proj, mlp.up_proj),
+                               lambda mlp=mlp: torch.cat([_weight(mlp.gate_proj), _weight(mlp.up_proj)]),
+                               old and old.gate_up),
+                down=linear((mlp.down_proj,), lambda mlp=mlp: _weight(mlp.down_proj), old and old.down),
             ))
         self._rope = torch.empty(0, self.head_dim // 2, dtype=torch.complex64)
 
@@ -161,6 +192,12 @@ class Weights:
             half = self.head_dim // 2
             self._rope = torch.complex(cos[0, :, :half].float(), sin[0, :, :half].float())
         return self._rope
+
+
+def _merges_delta(module: Any) -> bool:
+    """Whether `_weight(module)` adds an adapter's delta to the base weight."""
+    return (hasattr(module, "lora_A") and not getattr(module, "disable_adapters", False)
+            and not getattr(module, "merged", False) and any(a in module.lora_A for a in module.active_adapters))
 
 
 def adapter_state(model: Any) -> tuple[str, ...]:
@@ -184,14 +221,17 @@ def adapter_state(model: Any) -> tuple[str, ...]:
 def default_format() -> str:
     """Return the weight format to decode with.
 
-    fp32 gives the tokens transformers gives, so the shipped adapters behave as evaluated;
-    bf16 and int8 trade that for fewer bytes per step (benchmarks/README.md has both).
+    fp16 (fbgemm's packed GEMV, fp32 activations) halves the bytes read per token and gave
+    transformers' fp32 answers on every benchmark prompt; where fbgemm is missing (non-x86
+    builds), fp32. bf16 and int8 are faster still on some CPUs but change answers.
 
     Returns:
-        "fp32", or what CODEASSIST_DECODER (fp32|bf16|int8) names.
+        "fp16" or "fp32", or what CODEASSIST_DECODER (fp32|fp16|bf16|int8) names.
     """
     chosen = os.environ.get("CODEASSIST_DECODER", "").lower()
-    return chosen if chosen in FORMATS else "fp32"
+    if chosen in FORMATS:
+        return chosen
+    return "fp16" if "fbgemm" in torch.backends.quantized.supported_engines else "fp32"
 
 
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple, Weights]] = weakref.WeakKeyDictionary()
@@ -210,7 +250,8 @@ def prepared(model: Any, fmt: str) -> Weights:
     per_model = _PREPARED.setdefault(_base_model(model), {})
     key = (adapter_state(model), fmt)
     if key not in per_model:
-        per_model[key] = Weights(model, fmt)
+        same_format = [weights for (_, other), weights in per_model.items() if other == fmt]
+        per_model[key] = Weights(model, fmt, reuse=same_format[0] if same_format else None)
     return per_model[key]
 
 
@@ -238,8 +279,8 @@ class Decoder:
         x = F.embedding(ids, w.embed)
         for index, layer in enumerate(w.layers):
             qkv = layer.qkv(_rms_norm(x, layer.attn_norm, w.eps))
-            qk = torch.view_as_real(torch.view_as_complex(qkv[:, : (heads + kv) * dim].reshape(count, heads + kv, -1, 2))
-                                    * rope).flatten(2)
+            pairs = qkv[:, : (heads + kv) * dim].reshape(count, heads + kv, -1, 2)
+            qk = torch.view_as_real(torch.view_as_complex(pairs) * rope).flatten(2)
             keys, values = self.keys[index], self.values[index]
             keys[:, start:end] = qk[:, heads:].transpose(0, 1)
             values[:, start:end] = qkv[:, (heads + kv) * dim:].view(count, kv, dim).transpose(0, 1)

@@ -111,8 +111,8 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
                     adapter: bool = True, repetition_penalty: float = 1.0, logprobs: bool = False) -> Generated:
     """Decode greedily after a prompt: the fast decoder where it applies, else transformers.
 
-    A Llama-architecture model on CPU goes through `fastdecode` (several times faster; see
-    benchmarks/generation.py); anything else, or CODEASSIST_DECODER=hf, through `generate`.
+    A Llama-architecture model on CPU goes through `fastdecode` (same tokens, faster: see
+    benchmarks/README.md); anything else, or CODEASSIST_DECODER=hf, through `generate`.
 
     Args:
         lm: The loaded model.

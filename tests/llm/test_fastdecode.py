@@ -64,10 +64,16 @@ def test_tiny_lora_is_merged_and_can_be_disabled(tiny) -> None:  # noqa: ANN001
         without = _fast_greedy(model, prompt, TOKENS)
         assert without.tokens == _hf_greedy(model, prompt, TOKENS)[0]
     assert with_adapter.tokens != without.tokens
+    merged = fastdecode.prepared(model, "fp32")
+    with model.disable_adapter():
+        bare = fastdecode.prepared(model, "fp32")
+    assert fastdecode.prepared(model, "fp32") is merged and bare is not merged
+    assert bare.layers[0].gate_up is merged.layers[0].gate_up  # no adapter on it: prepared once
+    assert bare.layers[0].qkv is not merged.layers[0].qkv and bare.layers[0].down is not merged.layers[0].down
     model.unload()  # give the fixture back bare
 
 
-@pytest.mark.parametrize("fmt", ["bf16", "int8"])
+@pytest.mark.parametrize("fmt", ["fp16", "bf16", "int8"])
 def test_smaller_formats_decode(tiny, fmt: str) -> None:  # noqa: ANN001
     fast = _fast_greedy(tiny, [5, 17, 3], 8, fmt)
     assert len(fast.tokens) == 8 and all(p <= 0 for p in fast.logprobs)
@@ -101,12 +107,13 @@ def test_real_model_matches_transformers(lm, adapter: bool) -> None:  # noqa: AN
 def test_stop_strings_and_logprobs_as_transformers(lm, monkeypatch) -> None:  # noqa: ANN001
     ids = _chat_ids(lm, "List three Python keywords, one per line.")
     answers = {}
-    for decoder in ("hf", "fp32"):
+    for decoder in ("hf", "fp32", "fp16"):
         monkeypatch.setenv("CODEASSIST_DECODER", decoder)
         answers[decoder] = generation.generate_tokens(lm, ids, max_new_tokens=40, stop=("\n",), adapter=False,
                                                       logprobs=True)
     fast, hf = answers["fp32"], answers["hf"]
     assert fast.tokens == hf.tokens and len(fast.tokens) < 40
+    assert answers["fp16"].tokens == hf.tokens  # the default format on x86: not exact, but here the same
     assert "\n" in lm.tokenizer.decode(fast.tokens[-1:]) and "\n" not in lm.tokenizer.decode(fast.tokens[:-1])
     assert len(fast.logprobs) == len(fast.tokens)
     assert fast.logprobs == pytest.approx(hf.logprobs, abs=1e-3)
