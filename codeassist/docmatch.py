@@ -3,14 +3,16 @@
 Each removed unit, and each unit that lost or renamed a parameter, becomes a query built from
 its old version: its name in words, its old signature and the first paragraph of its old
 documentation. Prose chunks (paragraphs, list items) are scored against the query by the
-documentation encoder (cosine) together with a lexical prior — the share of the unit's name
-words the chunk uses (`parse_date` → "parse", "date"), whether it names a removed parameter
-and whether it names the unit's module. A logistic combination of the four, fitted and
-thresholded for precision by `training/recipes/tune_doc_mentions.py`, decides.
+documentation encoder (cosine) together with a lexical prior (`features`): the share of a
+compound name's words the chunk uses (`parse_date` → "parse", "date"), a one-word name
+written as code, the identifier itself, a removed parameter named, the module named. A
+logistic combination, fitted and thresholded for precision by
+`training/recipes/tune_doc_mentions.py`, decides.
 
-Only chunks with some lexical evidence are embedded: prose sharing no word with a unit is
-almost never about it (the recipe measured it), and skipping it keeps a first review of a
-large documentation tree fast.
+Only chunks with lexical evidence for some change are embedded (`evidence`): prose about a
+removed unit names some of its words, prose made wrong by a lost parameter names the
+parameter. That keeps a first review of a large documentation tree fast and most noise out;
+the price is that prose describing a unit without any of its words is not found.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ Two halves. The lexical one reads code markup (spans and blocks), where a mentio
 qualified name, a removed parameter passed by keyword next to a call of its function, and
 a removed command-line flag. The semantic one (`codeassist.docmatch`) reads the prose
 around it: a paragraph that describes a removed unit, or one whose parameter was removed or
-renamed, without naming it in code. It reports only paragraphs the lexical half left alone,
-and loads the documentation encoder only when some paragraph shares a word with a change.
+renamed, without naming it in code. It reports only paragraphs the lexical half left alone
+and the change did not edit, and loads the documentation encoder only when some paragraph
+names words of a removed unit or a lost parameter.
 """
 
 from __future__ import annotations
