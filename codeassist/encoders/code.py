@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from codeassist.encoders.text import MODEL_ID, MiniLM
+from codeassist.encoders.text import MODEL_ID, MiniLM, encoder_for
 from codeassist.parsing.ast_seq import SCHEME, linearise
 
 if TYPE_CHECKING:
@@ -111,6 +111,7 @@ def encode_code(snippets: list[str], language: str, *, cache: EmbeddingCache | N
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")
     sequences = linearise_all(list(snippets), language)
-    if cache is None:
-        return code_encoder().encode(sequences)
-    return cache.encode(encoder_id(), sequences, lambda todo: code_encoder().encode(todo))
+    def encode(todo: list[str]) -> np.ndarray:
+        return encoder_for(len(todo), code_encoder, adapter_dir(), CODE_MAX_TOKENS).encode(todo)
+
+    return encode(sequences) if cache is None else cache.encode(encoder_id(), sequences, encode)
