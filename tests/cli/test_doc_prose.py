@@ -109,3 +109,15 @@ def test_unrelated_change_never_loads_the_encoder(project: Path):
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=project, capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_flag_that_leaves_a_document_is_not_a_removed_flag(project: Path, cli):
+    # Moving docs (click 8.2 moved docs/*.rst to .md) takes `"--verbose"` out of one
+    # document; only code defines flags, so nothing was removed.
+    (project / "old.md").write_text('```python\nparser.add_argument("--verbose")\n```\n')
+    (project / "README.md").write_text(README + "\nRun `client --verbose` to see requests.\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Document --verbose")
+    (project / "old.md").unlink()
+    git(project, "add", "-A")
+    assert review(project, cli) == []

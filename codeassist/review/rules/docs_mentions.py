@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 
 from codeassist.docmatch import DocChange, best_matches, doc_changes, is_prose_doc
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
+from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import WARNING, Rule, line_finding
 from codeassist.units import RECEIVER, Finding
@@ -135,8 +136,8 @@ def _removed_code(context: ChangeContext) -> tuple[dict[str, str], dict[str, tup
 def _removed_flags(context: ChangeContext) -> dict[str, str]:
     flags: dict[str, str] = {}
     for change in context.changes.files:
-        if change.old_text is None:
-            continue
+        if change.old_text is None or language_for_path(change.old_path) is None:
+            continue  # a flag that left a document (or a moved one) was never the code's
         before = set(_FLAG.findall(change.old_text))
         after = set(_FLAG.findall(change.new_text or ""))
         for flag in sorted(before - after):
