@@ -103,16 +103,14 @@ class MiniLM:
         """
         import numpy as np
 
+        from codeassist.encoders.bert_numpy import length_batches
+
         torch = _torch()
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         if not texts:
             return out
-        # Sorting by length keeps padding (wasted work) small in every batch; characters are
-        # a good enough proxy for word pieces and cost nothing to count.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         with torch.inference_mode():
-            for start in range(0, len(order), batch_size):
-                ids = order[start : start + batch_size]
+            for ids in length_batches(texts, batch_size):
                 batch = self.tokenizer([texts[i] for i in ids], padding=True, truncation=True,
                                        max_length=self.max_tokens, return_tensors="pt").to(self.device)
                 hidden = self.model(**batch).last_hidden_state
