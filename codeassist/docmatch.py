@@ -59,6 +59,18 @@ _NOT_API = re.compile(r"(^|/)(tests?|testing|demos?|examples?|benchmarks?)/|(^|/
 _CHANGELOG = re.compile(r"(change|history|news|release|whats_?new|what_s_new|versions|migrat|upgrad|authors)", re.I)
 
 
+def is_changelog(path: str) -> bool:
+    """Whether a document is a changelog, release notes or a migration guide.
+
+    Args:
+        path: Repository-relative, `/`-separated.
+
+    Returns:
+        True when its path says so (CHANGES.rst, docs/releases/v1.0.rst, HISTORY.md, ...).
+    """
+    return bool(_CHANGELOG.search(path))
+
+
 def is_prose_doc(path: str) -> bool:
     """Whether a file is user documentation to match: a top-level README, or docs/ and doc/.
 
@@ -69,7 +81,7 @@ def is_prose_doc(path: str) -> bool:
         True for Markdown and reST there, changelogs and release notes aside.
     """
     parts = PurePosixPath(path).parts
-    if PurePosixPath(path).suffix.lower() not in DOC_SUFFIXES or _CHANGELOG.search(path):
+    if PurePosixPath(path).suffix.lower() not in DOC_SUFFIXES or is_changelog(path):
         return False
     return (len(parts) == 1 and parts[0].lower().startswith("readme")) or parts[0] in ("docs", "doc")
 

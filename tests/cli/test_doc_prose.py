@@ -121,3 +121,21 @@ def test_a_flag_that_leaves_a_document_is_not_a_removed_flag(project: Path, cli)
     (project / "old.md").unlink()
     git(project, "add", "-A")
     assert review(project, cli) == []
+
+
+def test_changelogs_and_same_named_methods_of_other_classes_are_quiet(project: Path, cli):
+    # Seen on werkzeug 2.3 → 3.0 (`BaseURL.join` removed, docs call `os.path.join`) and in
+    # every CHANGES.rst, which names removed code on purpose.
+    (project / "client.py").write_text(CLIENT + "\n\nclass Url:\n    def join(self, other):\n        return other\n")
+    (project / "CHANGES.md").write_text("# Changes\n\n- Added `parse_links(body)` and `Url.join(other)`.\n")
+    (project / "README.md").write_text(README + "\n```python\nos.path.join(root, 'cache')\n```\n")
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "Add Url")
+    (project / "client.py").write_text(CLIENT.replace('''def parse_links(body):
+    """Return the links found in a page body."""
+    return [body]
+
+
+''', ""))
+    git(project, "add", "-A")
+    assert review(project, cli) == []

@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from codeassist.docmatch import DocChange, best_matches, doc_changes, is_prose_doc
+from codeassist.docmatch import DocChange, best_matches, doc_changes, is_changelog, is_prose_doc
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
 from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
@@ -67,7 +67,9 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     changes = doc_changes(context.units)
     if not (removed_units or removed_params or removed_flags or changes):
         return
-    documents = [p for p in context.paths() if PurePosixPath(p).suffix.lower() in DOC_SUFFIXES]
+    # Changelogs name removed code on purpose: that is what they are for.
+    documents = [p for p in context.paths()
+                 if PurePosixPath(p).suffix.lower() in DOC_SUFFIXES and not is_changelog(p)]
     prose: list[tuple[str, ProseChunk]] = []
     edited = {change.path: change.added_lines for change in context.changes.files}
     for path in sorted(documents)[:_DOC_LIMIT]:
@@ -104,14 +106,16 @@ def _described(changes: list[DocChange], prose: list[tuple[str, ProseChunk]]) ->
         )
 
 
-def _removed_code(context: ChangeContext) -> tuple[dict[str, str], dict[str, tuple[str, str, str | None]]]:
-    """Return removed units (name → description) and removed parameters.
+def _removed_code(
+    context: ChangeContext,
+) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str, str | None]]]:
+    """Return removed units (name → (description, its class or "")) and removed parameters.
 
     Removed parameters map `call name` + parameter to (function, parameter, its replacement
     when exactly one parameter was renamed).
     """
     still_defined = {change.new.name for _, change in context.units if change.new is not None}
-    units: dict[str, str] = {}
+    units: dict[str, tuple[str, str]] = {}
     params: dict[str, tuple[str, str, str | None]] = {}
     for path, change in context.units:
         old, new = change.old, change.new
@@ -119,7 +123,8 @@ def _removed_code(context: ChangeContext) -> tuple[dict[str, str], dict[str, tup
             continue
         if new is None:
             if old.name not in still_defined and len(old.name) >= _MIN_NAME:
-                units[old.name] = f"`{old.qualname}` was removed from {path}"
+                owner = old.qualname.rpartition(".")[0].rpartition(".")[2]
+                units[old.name] = (f"`{old.qualname}` was removed from {path}", owner)
             continue
         if not change.signature:
             continue
@@ -148,7 +153,7 @@ def _removed_flags(context: ChangeContext) -> dict[str, str]:
 def _mentions(
     path: str,
     lines: list[CodeLine],
-    units: dict[str, str],
+    units: dict[str, tuple[str, str]],
     params: dict[str, tuple[str, str, str | None]],
     flags: dict[str, str],
 ) -> Iterator[Finding]:
@@ -158,7 +163,11 @@ def _mentions(
             blocks[line.block] = blocks.get(line.block, "") + "\n" + line.code
     for line in lines:
         context_code = blocks[line.block] if line.block else line.code
-        for name, what in units.items():
+        for name, (what, owner) in units.items():
+            # A removed method (`join`, `encode`) counts only where its class is in sight:
+            # builtins and other classes have methods of the same name.
+            if owner and not re.search(rf"\b{re.escape(owner)}\b", context_code):
+                continue
             if re.search(rf"(?<![\w.]){re.escape(name)}\s*\(|\.{re.escape(name)}\b", line.code):
                 yield _finding(path, line.line, f"documentation uses `{name}`, but {what}; update or remove it")
         for key, (function, param, replacement) in params.items():
