@@ -158,6 +158,7 @@ def doc_changes(units: Iterable[tuple[str, UnitChange]]) -> list[DocChange]:
     """
     units = list(units)
     still_defined = {change.new.name for _, change in units if change.new is not None}
+    kept = new_params(units)
     functions = {(path, change.old.qualname) for path, change in units
                  if change.old is not None and change.old.kind != CLASS}
     found = []
@@ -175,7 +176,7 @@ def doc_changes(units: Iterable[tuple[str, UnitChange]]) -> list[DocChange]:
         elif change.signature:
             before = [p.name for p in old.params if p.kind != RECEIVER]
             after = [p.name for p in new.params if p.kind != RECEIVER]
-            gone = [name for name in before if name not in after]
+            gone = [name for name in before if name not in after and name not in kept.get((path, new.qualname), ())]
             added = [name for name in after if name not in before]
             if not gone or any(p.kind in (VAR_POSITIONAL, VAR_KEYWORD) for p in new.params
                                if p.name in added):
@@ -198,6 +199,25 @@ def doc_changes(units: Iterable[tuple[str, UnitChange]]) -> list[DocChange]:
             words=words, identifier=old.name if len(name_words(old.name)) >= 2 else "", params=params,
             module=module, removed=new is None,
         ))
+    return found
+
+
+def new_params(units: Iterable[tuple[str, UnitChange]]) -> dict[tuple[str, str], set[str]]:
+    """Return every parameter name each unit takes after the change, over all its versions.
+
+    Overloads (`@overload`, several signatures of one name) pair up in order, so one of them
+    can look like it lost a parameter that the others still take.
+
+    Args:
+        units: (path, UnitChange) of the change.
+
+    Returns:
+        Parameter names by (path, qualified name).
+    """
+    found: dict[tuple[str, str], set[str]] = {}
+    for path, change in units:
+        if change.new is not None:
+            found.setdefault((path, change.new.qualname), set()).update(p.name for p in change.new.params)
     return found
 
 

@@ -135,3 +135,18 @@ def test_chunks_sharing_no_word_are_never_encoded():
 
     assert best_matches(changes, chunks, encode) == []
     assert best_matches(changes, [], encode) == []
+
+
+def test_an_overload_added_in_the_middle_removes_nothing():
+    # click 8.2 `edit`: overloads pair up in order, so one seemed to lose `filename`.
+    old = '''@overload
+def edit(text: str) -> str: ...
+@overload
+def edit(filename: str) -> None: ...
+def edit(text=None, filename=None):
+    pass
+'''
+    new = old.replace("@overload\ndef edit(filename", "@overload\ndef edit(text: bytes) -> bytes: ...\n@overload\ndef edit(filename")
+    pairs = pair_units(parse_source(old, "python", "t.py").units, parse_source(new, "python", "t.py").units, frozenset())
+    assert any(p.signature for p in pairs)
+    assert doc_changes(("t.py", p) for p in pairs) == []

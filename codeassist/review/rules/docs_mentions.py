@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from codeassist.docmatch import DocChange, best_matches, doc_changes, is_changelog, is_prose_doc
+from codeassist.docmatch import DocChange, best_matches, doc_changes, is_changelog, is_prose_doc, new_params
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
 from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
@@ -117,6 +117,7 @@ def _removed_code(
     still_defined = {change.new.name for _, change in context.units if change.new is not None}
     units: dict[str, tuple[str, str]] = {}
     params: dict[str, tuple[str, str, str | None]] = {}
+    kept = new_params(context.units)
     for path, change in context.units:
         old, new = change.old, change.new
         if old is None:
@@ -130,7 +131,8 @@ def _removed_code(
             continue
         before = [p.name for p in old.params if p.kind != RECEIVER]
         after = [p.name for p in new.params if p.kind != RECEIVER]
-        gone = [name for name in before if name not in after]
+        # Overloads pair up in order; a parameter that another version still takes stays.
+        gone = [name for name in before if name not in after and name not in kept.get((path, new.qualname), ())]
         added = [name for name in after if name not in before]
         for name in gone:
             replacement = added[0] if len(gone) == 1 and len(added) == 1 else None
