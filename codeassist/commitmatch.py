@@ -178,6 +178,22 @@ def context_names(summary: ChangeSummary) -> list[str]:
     return [m.group(1) for context in summary.contexts if (m := _DEFINITION.search(context))]
 
 
+def changed_names(summary: ChangeSummary) -> list[str]:
+    """Return the names a reader would say the change touched, most direct first.
+
+    Definitions on added or removed lines come before the definitions around the hunks (git's
+    context of an insertion is the function above it, not the one inserted).
+
+    Args:
+        summary: The change.
+
+    Returns:
+        Distinct names.
+    """
+    defined = [m.group(1) for line in (*summary.added, *summary.removed) if (m := _DEFINITION.search(line))]
+    return list(dict.fromkeys(defined + context_names(summary)))
+
+
 def _words(text: str) -> set[str]:
     return {w for w in lexical_tokens(text) if len(w) > 2 and not w.isdigit() and w not in _FILLER}
 

@@ -20,3 +20,5 @@ def test_demo_reviews_the_stale_commit():
                      "src/lib.rs", "web/cart.js", "src/Pricing.java", "(1 suppressed)"):
         assert expected in review
     assert "raises `KeyError`, which the code no longer raises" in review
+    hook = done.stdout.split("== codeassist commit-msg")[1]
+    assert "CA401" in hook and "`clearCart`" in hook

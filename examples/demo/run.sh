@@ -23,4 +23,12 @@ echo "== codeassist check .   (the whole tree, static rules)"
 "$codeassist" check .
 status=$?
 [ "$status" -gt 1 ] && exit "$status"
+echo
+echo "== codeassist commit-msg   (the commit-msg hook: a message written for another change)"
+printf '\nexport function clearCart(cart) {\n  cart.items = [];\n  return cart;\n}\n' >> web/cart.js
+git_ add -A
+printf 'Round discounted prices to whole cents in Pricing\n' > "$work/.git/DEMO_MSG"
+"$codeassist" commit-msg .git/DEMO_MSG
+status=$?
+[ "$status" -gt 1 ] && exit "$status"
 exit 0

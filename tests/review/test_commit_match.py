@@ -11,6 +11,7 @@ from codeassist import gitdiff
 from codeassist.commitmatch import (
     FEATURES,
     ChangeSummary,
+    changed_names,
     context_names,
     feature_rows,
     message_text,
@@ -150,3 +151,9 @@ def test_features_tell_a_matching_message_from_another():
     column = dict(zip(FEATURES, range(len(FEATURES))))
     assert rows[0, column["overlap"]] > rows[1, column["overlap"]] == 0
     assert rows[0, column["path_hit"]] == 1 and rows[1, column["path_hit"]] == 0
+
+
+def test_changed_names_put_inserted_definitions_first():
+    summary = ChangeSummary(("cart.js",), ("export function addToCart(cart, item) {",),
+                            (), ("export function clearCart(cart) {", "  cart.items = [];"))
+    assert changed_names(summary) == ["clearCart", "addToCart"]

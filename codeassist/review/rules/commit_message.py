@@ -137,7 +137,7 @@ def _mismatch(message: str, changes: ChangeSet | None) -> str | None:
     probability = float(head.probabilities(commitmatch.feature_rows([(message, summary)], encode_docs))[0])
     if probability < head.threshold:
         return None
-    names = [*dict.fromkeys(commitmatch.context_names(summary))][:3] or list(summary.paths[:3])
+    names = commitmatch.changed_names(summary)[:3] or list(summary.paths[:3])
     shown = ", ".join(f"`{name}`" for name in names)
     return (f"the message does not seem to describe this change (it changes {shown}; "
             f"mismatch probability {probability:.2f}); describe what this commit changes")
