@@ -4,9 +4,9 @@ Greedy decoding of exactly 128 new tokens after a short code prompt, median of s
 same thread count for every backend, runs interleaved (one run of each variant per round) so
 that load from other processes falls on all of them alike. Variants:
 
-- `fast-fp32`, `fast-bf16`, `fast-int8`: codeassist's decoder (codeassist/llm/fastdecode.py)
-  with the weights in that format; the one `fastdecode.default_format()` names is the product's
-  backend and gives `codeassist_tok_s`.
+- `fast-fp32`, `fast-fp16`, `fast-bf16`, `fast-int8`, `fast-int4`: codeassist's decoder
+  (codeassist/llm/fastdecode.py) with the weights in that format; the one that
+  `fastdecode.default_format()` names is the product's backend and gives `codeassist_tok_s`.
 - `hf-fp32`, `hf-bf16`, `hf-int8`, `hf-compile`: `transformers.generate` on the same model
   (bf16 weights, int8 dynamic quantisation of the Linear layers, torch.compile of the forward
   with a static KV cache) for comparison.
@@ -51,7 +51,7 @@ AGREEMENT_PROMPTS = (
     "Is this thread-safe? counter += 1",
 )
 AGREEMENT_TOKENS = 64
-DEFAULT_VARIANTS = "hf-fp32,fast-fp32,fast-bf16,fast-int8"
+DEFAULT_VARIANTS = "hf-fp32,fast-fp32,fast-fp16,fast-int8,fast-int4"
 
 
 def hf_variant(name: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN001
@@ -182,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--runs", type=int, default=3)
     cli.add_argument("--threads", type=int, default=int(os.environ.get("OMP_NUM_THREADS", "0")) or None)
     cli.add_argument("--variants", default=DEFAULT_VARIANTS,
-                     help="comma-separated: hf-fp32,hf-bf16,hf-int8,hf-compile,fast-fp32,fast-bf16,fast-int8")
+                     help="comma-separated: hf-fp32,hf-bf16,hf-int8,hf-compile,"
+                          "fast-fp32,fast-fp16,fast-bf16,fast-int8,fast-int4")
     cli.add_argument("--no-agreement", action="store_true", help="skip the answer agreement check")
     args = cli.parse_args(argv)
 

@@ -22,9 +22,11 @@ from typing import Any, Callable
 import torch
 import torch.nn.functional as F  # noqa: N812 - the usual alias
 
-# Weight formats: "fp32" reproduces transformers' fp32 greedy tokens; "bf16" and weight-only
-# "int8" (a scale per row, bf16 activations) move half and a quarter of the bytes.
-FORMATS = ("fp32", "fp16", "bf16", "int8")
+# Weight formats: "fp32" reproduces transformers' fp32 greedy tokens; "fp16" (fbgemm, fp32
+# activations) and "bf16" move half the bytes, weight-only "int8" (a scale per row) a quarter,
+# "int4" (groups of 32) an eighth; bf16, int8 and int4 compute with bf16 activations.
+FORMATS = ("fp32", "fp16", "bf16", "int8", "int4")
+_GROUP = 32  # int4 group size, as Q4_1's blocks
 _STATIC_ROPE = ("default", "linear", "llama3")
 _MERGEABLE = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head")
 
@@ -97,6 +99,16 @@ class _Linear:
         weight = weight.float().contiguous()
         if fmt == "fp16":  # fbgemm's packed fp16 weights; fp32 activations and accumulation
             self.weight = torch.ops.quantized.linear_prepack_fp16(weight, None)
+        elif fmt == "int4":  # 4-bit groups of 32 with a scale and offset each, bf16 activations
+            # The default model is a Q4_1 GGUF: its weights already are 16 levels per group of
+            # 32, so min and max give those levels back (up to the scales' rounding to bf16).
+            rows, cols = weight.shape
+            groups = weight.view(rows, cols // _GROUP, _GROUP)
+            low, high = groups.amin(-1), groups.amax(-1)
+            step = ((high - low) / 15).clamp(min=1e-12)
+            levels = torch.round((groups - low[..., None]) / step[..., None]).clamp(0, 15).to(torch.int32)
+            self.weight = torch._convert_weight_to_int4pack_for_cpu(levels.view(rows, cols), 2)
+            self.scales = torch.stack([step, low + 8 * step], -1).transpose(0, 1).contiguous().to(torch.bfloat16)
         elif fmt == "int8":  # weight-only: int8 rows with a scale each, bf16 activations
             scales = weight.abs().amax(dim=1).clamp(min=1e-8) / 127
             self.weight = torch.round(weight / scales[:, None]).to(torch.int8)
@@ -111,6 +123,8 @@ class _Linear:
             return torch.ops.quantized.linear_dynamic_fp16(x, self.weight)
         if self.fmt == "bf16":
             return F.linear(x.to(torch.bfloat16), self.weight).float()
+        if self.fmt == "int4":
+            return torch._weight_int4pack_mm_for_cpu(x.to(torch.bfloat16), self.weight, _GROUP, self.scales).float()
         return torch._weight_int8pack_mm(x.to(torch.bfloat16), self.weight, self.scales).float()
 
 
@@ -221,17 +235,16 @@ def adapter_state(model: Any) -> tuple[str, ...]:
 def default_format() -> str:
     """Return the weight format to decode with.
 
-    fp16 (fbgemm's packed GEMV, fp32 activations) halves the bytes read per token and gave
-    transformers' fp32 answers on every benchmark prompt; where fbgemm is missing (non-x86
-    builds), fp32. bf16 and int8 are faster still on some CPUs but change answers.
+    fp32 gives transformers' tokens exactly and prepares in a fraction of a second. fp16
+    (fbgemm's packed GEMV, fp32 activations) matched transformers' answers on every benchmark
+    prompt but was not reliably faster on the shared 2-core machine and takes seconds to
+    prepare; int8 was fastest but changed most answers (benchmarks/README.md).
 
     Returns:
-        "fp16" or "fp32", or what CODEASSIST_DECODER (fp32|fp16|bf16|int8) names.
+        "fp32", or what CODEASSIST_DECODER (fp32|fp16|bf16|int8|int4) names.
     """
     chosen = os.environ.get("CODEASSIST_DECODER", "").lower()
-    if chosen in FORMATS:
-        return chosen
-    return "fp16" if "fbgemm" in torch.backends.quantized.supported_engines else "fp32"
+    return chosen if chosen in FORMATS else "fp32"
 
 
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple, Weights]] = weakref.WeakKeyDictionary()
