@@ -165,12 +165,15 @@ class Weights:
             merged = any(_merges_delta(module) for module in modules)
             if shared is not None and not merged and not shared.merged:
                 return shared  # the base weight either way
+            if merged and form == "int4":
+                form = "fp32"  # 4-bit levels would blur an adapter's small delta
             prepared = _Linear(build(), form)
             prepared.merged = merged
             return prepared
 
-        # The output projection stays fp32 in the bf16 and int8 formats: rounded that coarsely
-        # it flipped near-tied first tokens (benchmarks/README.md).
+        # The output projection stays fp32 in the bf16, int8 and int4 formats: rounded to int8 it
+        # flipped near-tied first tokens, and fbgemm's fp16 was slower on it than fp32 with int4
+        # (benchmarks/README.md).
         self.lm_head = linear((base.lm_head,), lambda: _weight(base.lm_head), reuse and reuse.lm_head,
                               "fp16" if fmt == "fp16" else "fp32")
         self.rotary = base.model.rotary_emb

@@ -70,6 +70,9 @@ def test_tiny_lora_is_merged_and_can_be_disabled(tiny) -> None:  # noqa: ANN001
     assert fastdecode.prepared(model, "fp32") is merged and bare is not merged
     assert bare.layers[0].gate_up is merged.layers[0].gate_up  # no adapter on it: prepared once
     assert bare.layers[0].qkv is not merged.layers[0].qkv and bare.layers[0].down is not merged.layers[0].down
+    # the projections an adapter changes stay fp32 in int4 mode
+    four_bit = fastdecode.Weights(model, "int4").layers[0]
+    assert (four_bit.qkv.fmt, four_bit.down.fmt, four_bit.gate_up.fmt) == ("fp32", "fp32", "int4")
     model.unload()  # give the fixture back bare
 
 
