@@ -103,7 +103,8 @@ def timed(root: Path, cache: Path, *args: str, report: bool = False) -> float:
 
 
 def in_process(root: Path, cache_dir: Path) -> None:
-    from codeassist.docmatch import candidates, doc_changes
+    from codeassist.docchanges import doc_changes
+    from codeassist.docmatch import candidates
     from codeassist.docscan import prose_chunks
     from codeassist.encoders.cache import EmbeddingCache
     from codeassist.encoders.text import doc_encoder, encode_docs

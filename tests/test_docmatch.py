@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codeassist.docmatch import best_matches, doc_changes, is_prose_doc, name_words, text_words
+from codeassist.docchanges import doc_changes, is_prose_doc, name_words, text_words
+from codeassist.docmatch import best_matches
 from codeassist.docscan import prose_chunks
 from codeassist.pairing import pair_units
 from codeassist.parsing.parse import parse_source

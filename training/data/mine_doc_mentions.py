@@ -25,7 +25,8 @@ from pathlib import Path, PurePosixPath
 from training.data.mine_drift import _find_archive
 from training.data.mine_pairs import SKIP_DIRS
 
-from codeassist.docmatch import FEATURES, DocChange, candidates, doc_changes, evidence, is_prose_doc, text_words
+from codeassist.docchanges import DocChange, doc_changes, is_prose_doc, text_words
+from codeassist.docmatch import FEATURES, candidates, evidence
 from codeassist.docscan import code_lines, prose_chunks
 from codeassist.pairing import pair_units
 from codeassist.parsing.parse import parse_source

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from codeassist.docmatch import DocChange, best_matches, doc_changes, is_changelog, is_prose_doc, new_params
+from codeassist.docchanges import DocChange, doc_changes, is_changelog, is_prose_doc, new_params
+from codeassist.docmatch import best_matches
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
 from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
