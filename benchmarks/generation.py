@@ -6,7 +6,7 @@ that load from other processes falls on all of them alike. Variants:
 
 - `fast-fp32`, `fast-fp16`, `fast-bf16`, `fast-int8`, `fast-int4`: codeassist's decoder
   (codeassist/llm/fastdecode.py) with the weights in that format; the one that
-  `fastdecode.default_format()` names is the product's backend and gives `codeassist_tok_s`.
+  `fastweights.default_format()` names is the product's backend and gives `codeassist_tok_s`.
 - `hf-fp32`, `hf-bf16`, `hf-int8`, `hf-compile`: `transformers.generate` on the same model
   (bf16 weights, int8 dynamic quantisation of the Linear layers, torch.compile of the forward
   with a static KV cache) for comparison.
@@ -102,9 +102,9 @@ def fast_variant(fmt: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN00
     Returns:
         A function that generates NEW_TOKENS tokens and returns them.
     """
-    from codeassist.llm import fastdecode
+    from codeassist.llm import fastdecode, fastweights
 
-    weights = fastdecode.Weights(base, fmt)
+    weights = fastweights.Weights(base, fmt)
     prompt = ids[0].tolist()
     return lambda: fastdecode.greedy(weights, prompt, max_new_tokens=NEW_TOKENS, eos=set()).tokens
 
@@ -146,10 +146,10 @@ def agreement(lm, formats: list[str]) -> dict[str, tuple[int, float]]:  # noqa: 
     """
     import torch
 
-    from codeassist.llm import fastdecode
+    from codeassist.llm import fastdecode, fastweights
 
     eos = {lm.model.generation_config.eos_token_id}
-    weights = {fmt: fastdecode.Weights(lm.model, fmt) for fmt in formats}
+    weights = {fmt: fastweights.Weights(lm.model, fmt) for fmt in formats}
     same = {fmt: 0 for fmt in formats}
     shares: dict[str, list[float]] = {fmt: [] for fmt in formats}
     for prompt in AGREEMENT_PROMPTS:
@@ -189,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import torch
 
-    from codeassist.llm import fastdecode, models
+    from codeassist.llm import fastdecode, fastweights, models
 
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -199,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - start
     ids = lm.tokenizer.apply_chat_template([{"role": "user", "content": PROMPT}], add_generation_prompt=True,
                                            return_tensors="pt", return_dict=True)["input_ids"]
-    product = f"fast-{fastdecode.default_format()}"
+    product = f"fast-{fastweights.default_format()}"
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
     names += [n for n in ("hf-fp32", product) if n not in names]  # the ratio needs both
     runners: dict[str, Callable[[], list[int]]] = {}

@@ -128,14 +128,14 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
     """
     import torch
 
-    from codeassist.llm import fastdecode
+    from codeassist.llm import fastdecode, fastweights
 
     disable = getattr(lm.model, "disable_adapter", None)
     context = disable() if (not adapter and disable is not None) else nullcontext()
     with torch.inference_mode(), context:
-        if fastdecode.supported(lm.model, lm.device) is None:
+        if fastweights.supported(lm.model, lm.device) is None:
             prompt = ids[0].tolist()
-            return fastdecode.greedy(fastdecode.prepared(lm.model, fastdecode.default_format()), prompt,
+            return fastdecode.greedy(fastweights.prepared(lm.model, fastweights.default_format()), prompt,
                                      max_new_tokens=max_new_tokens, eos=_eos_ids(lm),
                                      stop=_stopper(lm.tokenizer, prompt, stop) if stop else None,
                                      repetition_penalty=repetition_penalty, logprobs=logprobs)

@@ -7,7 +7,7 @@ from contextlib import nullcontext
 import pytest
 import torch
 
-from codeassist.llm import fastdecode, generation, prompts
+from codeassist.llm import fastdecode, fastweights, generation, prompts
 
 TOKENS = 32
 
@@ -36,7 +36,7 @@ def _hf_greedy(model, prompt: list[int], count: int) -> tuple[list[int], list[fl
 
 def _fast_greedy(model, prompt: list[int], count: int, fmt: str = "fp32") -> fastdecode.Generated:  # noqa: ANN001
     eos = model.generation_config.eos_token_id
-    return fastdecode.greedy(fastdecode.Weights(model, fmt), prompt, max_new_tokens=count,
+    return fastdecode.greedy(fastweights.Weights(model, fmt), prompt, max_new_tokens=count,
                              eos=set() if eos is None else {eos}, logprobs=True)
 
 
@@ -56,22 +56,22 @@ def test_tiny_lora_is_merged_and_can_be_disabled(tiny) -> None:  # noqa: ANN001
                         init_lora_weights=False)  # random B: the adapter changes the output
     model = get_peft_model(tiny, config).eval()
     prompt = [7, 1, 30, 2, 77]
-    assert fastdecode.supported(model, "cpu") is None
+    assert fastweights.supported(model, "cpu") is None
     with_adapter = _fast_greedy(model, prompt, TOKENS)
     assert with_adapter.tokens == _hf_greedy(model, prompt, TOKENS)[0]
     with model.disable_adapter():
-        assert fastdecode.adapter_state(model) == ()
+        assert fastweights.adapter_state(model) == ()
         without = _fast_greedy(model, prompt, TOKENS)
         assert without.tokens == _hf_greedy(model, prompt, TOKENS)[0]
     assert with_adapter.tokens != without.tokens
-    merged = fastdecode.prepared(model, "fp32")
+    merged = fastweights.prepared(model, "fp32")
     with model.disable_adapter():
-        bare = fastdecode.prepared(model, "fp32")
-    assert fastdecode.prepared(model, "fp32") is merged and bare is not merged
+        bare = fastweights.prepared(model, "fp32")
+    assert fastweights.prepared(model, "fp32") is merged and bare is not merged
     assert bare.layers[0].gate_up is merged.layers[0].gate_up  # no adapter on it: prepared once
     assert bare.layers[0].qkv is not merged.layers[0].qkv and bare.layers[0].down is not merged.layers[0].down
     # the projections an adapter changes stay fp32 in int4 mode
-    four_bit = fastdecode.Weights(model, "int4").layers[0]
+    four_bit = fastweights.Weights(model, "int4").layers[0]
     assert (four_bit.qkv.fmt, four_bit.down.fmt, four_bit.gate_up.fmt) == ("fp32", "fp32", "int4")
     model.unload()  # give the fixture back bare
 
@@ -83,10 +83,10 @@ def test_smaller_formats_decode(tiny, fmt: str) -> None:  # noqa: ANN001
 
 
 def test_supported_and_forced_fallback(tiny, monkeypatch) -> None:  # noqa: ANN001
-    assert fastdecode.supported(tiny, "cpu") is None
-    assert fastdecode.supported(tiny, "cuda") == "device cuda"
+    assert fastweights.supported(tiny, "cpu") is None
+    assert fastweights.supported(tiny, "cuda") == "device cuda"
     monkeypatch.setenv("CODEASSIST_DECODER", "hf")
-    assert fastdecode.supported(tiny, "cpu") == "CODEASSIST_DECODER=hf"
+    assert fastweights.supported(tiny, "cpu") == "CODEASSIST_DECODER=hf"
 
 
 def _chat_ids(lm, user: str) -> torch.Tensor:  # noqa: ANN001
