@@ -33,7 +33,8 @@ import numpy as np
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from codeassist import gitdiff  # noqa: E402
-from codeassist.commitmatch import feature_rows, shipped_head, summary_from_changeset  # noqa: E402
+from codeassist.changesummary import summary_from_changeset  # noqa: E402
+from codeassist.commitmatch import feature_rows, shipped_head  # noqa: E402
 from codeassist.encoders.text import encode_docs  # noqa: E402
 from codeassist.review.rules.commit_message import _GENERATED, is_placeholder, subject  # noqa: E402
 from training.recipes.train_message_head import (  # noqa: E402

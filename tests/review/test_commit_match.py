@@ -8,16 +8,14 @@ from pathlib import Path
 import numpy as np
 
 from codeassist import gitdiff
-from codeassist.commitmatch import (
-    FEATURES,
+from codeassist.changesummary import (
     ChangeSummary,
     changed_names,
     context_names,
-    feature_rows,
-    message_text,
     summary_from_changeset,
     summary_from_files,
 )
+from codeassist.commitmatch import FEATURES, feature_rows, message_text
 from tests.conftest import git
 from training.data.mine_commits import parse_patch, split_of
 

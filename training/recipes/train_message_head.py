@@ -23,7 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-from codeassist.commitmatch import FEATURES, MessageHead, feature_rows, summary_from_files
+from codeassist.changesummary import summary_from_files
+from codeassist.commitmatch import FEATURES, MessageHead, feature_rows
 
 
 def load_commits(data: Path, split: str, max_per_package: int, limit: int, seed: int) -> list[dict]:

@@ -127,17 +127,17 @@ def _mismatch(message: str, changes: ChangeSet | None) -> str | None:
     """Explain why a message seems to describe another change, or return None."""
     if changes is None:
         return None
-    from codeassist import commitmatch
+    from codeassist import changesummary, commitmatch
     from codeassist.encoders.text import encode_docs
 
-    summary = commitmatch.summary_from_changeset(changes)
+    summary = changesummary.summary_from_changeset(changes)
     if not summary.paths or not (summary.added or summary.removed):
         return None
     head = commitmatch.shipped_head()
     probability = float(head.probabilities(commitmatch.feature_rows([(message, summary)], encode_docs))[0])
     if probability < head.threshold:
         return None
-    names = commitmatch.changed_names(summary)[:3] or list(summary.paths[:3])
+    names = changesummary.changed_names(summary)[:3] or list(summary.paths[:3])
     shown = ", ".join(f"`{name}`" for name in names)
     return (f"the message does not seem to describe this change (it changes {shown}; "
             f"mismatch probability {probability:.2f}); describe what this commit changes")
