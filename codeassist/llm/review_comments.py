@@ -16,12 +16,10 @@ from codeassist.docgen import sanitize
 from codeassist.gitdiff import ChangeSet, Hunk
 from codeassist.llm import prompts
 from codeassist.llm.models import LoadedModel, load
-from codeassist.review.rules.base import fingerprint
+from codeassist.review.rules.base import line_finding
+from codeassist.review.rules.llm_review import CA501
 from codeassist.units import Finding
 
-RULE = "CA501"
-NAME = "llm-review-comment"
-SEVERITY = "info"
 CONTEXT = 3
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
@@ -152,9 +150,7 @@ def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]],
                 continue
             line, comment, suggestion = parsed
             message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
-            findings.append(Finding(rule=RULE, name=NAME, severity=SEVERITY, path=change.path, line=line, column=1,
-                                    end_line=line, end_column=1, message=message,
-                                    fingerprint=fingerprint(RULE, change.path, "", message)))
+            findings.append(line_finding(CA501, change.path, line, message))
             kept += 1
             if kept >= max_per_file:
                 break

@@ -73,16 +73,14 @@ def review_changeset(
         context.paths = paths
     if changes_of is not None:
         context.changes_of = changes_of
-    reviewed = 0
     for change in changes.files:
         spec = language_for_path(change.path)
         if change.status == DELETED or spec is None or excluded.match_file(change.path):
             continue
-        reason = _skip_reason(change, reviewed, max_files, max_diff_lines, max_file_bytes)
+        reason = _skip_reason(change, len(context.reviewed), max_files, max_diff_lines, max_file_bytes)
         if reason:
             result.skipped.append(Skipped(change.path, reason))
             continue
-        reviewed += 1
         context.reviewed.add(change.path)
         assert change.new_text is not None
         parsed = parse_cached(change.new_text, spec.name, change.path, enabled=use_cache)

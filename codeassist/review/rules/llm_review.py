@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
+from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import INFO, Rule
 from codeassist.units import Finding
@@ -54,7 +55,8 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     """
     if context.comment is None:
         return
-    files = [c for c in context.changes.files if c.path in context.reviewed and c.path.endswith((".py", ".pyi"))]
+    files = [c for c in context.changes.files
+             if c.path in context.reviewed and getattr(language_for_path(c.path), "name", None) in CA501.languages]
     if not files:
         return
     yield from context.comment(replace(context.changes, files=files))
