@@ -152,10 +152,7 @@ def doc_changes(units: Iterable[tuple[str, UnitChange]]) -> list[DocChange]:
             what = f"`{old.qualname}` was removed from {path}"
             gone: list[str] = []
         elif change.signature:
-            before = [p.name for p in old.params if p.kind != RECEIVER]
-            after = [p.name for p in new.params if p.kind != RECEIVER]
-            gone = [name for name in before if name not in after and name not in kept.get((path, new.qualname), ())]
-            added = [name for name in after if name not in before]
+            gone, added = param_changes(path, change, kept)
             if not gone or any(p.kind in (VAR_POSITIONAL, VAR_KEYWORD) for p in new.params
                                if p.name in added):
                 continue  # a new *args/**kwargs usually still takes what was "removed"
@@ -197,6 +194,27 @@ def new_params(units: Iterable[tuple[str, UnitChange]]) -> dict[tuple[str, str],
         if change.new is not None:
             found.setdefault((path, change.new.qualname), set()).update(p.name for p in change.new.params)
     return found
+
+
+def param_changes(path: str, change: UnitChange, kept: dict[tuple[str, str], set[str]]) -> tuple[list[str], list[str]]:
+    """Return the parameters a unit lost and gained (receivers aside), in signature order.
+
+    Overloads pair up in order, so a parameter that another version of the unit still takes
+    (`kept`, from `new_params`) is not lost.
+
+    Args:
+        path: The unit's file.
+        change: A change with both an old and a new version.
+        kept: Every parameter name each unit takes after the change.
+
+    Returns:
+        (lost, gained) parameter names.
+    """
+    assert change.old is not None and change.new is not None
+    before = [p.name for p in change.old.params if p.kind != RECEIVER]
+    after = [p.name for p in change.new.params if p.kind != RECEIVER]
+    gone = [name for name in before if name not in after and name not in kept.get((path, change.new.qualname), ())]
+    return gone, [name for name in after if name not in before]
 
 
 def query_text(unit: CodeUnit) -> str:

@@ -16,13 +16,13 @@ import re
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from codeassist.docchanges import DocChange, doc_changes, is_changelog, is_prose_doc, new_params
+from codeassist.docchanges import DocChange, doc_changes, is_changelog, is_prose_doc, new_params, param_changes
 from codeassist.docmatch import best_matches
 from codeassist.docscan import DOC_SUFFIXES, CodeLine, ProseChunk, code_lines, prose_chunks
 from codeassist.parsing.languages import language_for_path
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import WARNING, Rule, line_finding
-from codeassist.units import RECEIVER, Finding
+from codeassist.units import Finding
 
 CA301 = Rule(
     id="CA301",
@@ -130,11 +130,7 @@ def _removed_code(
             continue
         if not change.signature:
             continue
-        before = [p.name for p in old.params if p.kind != RECEIVER]
-        after = [p.name for p in new.params if p.kind != RECEIVER]
-        # Overloads pair up in order; a parameter that another version still takes stays.
-        gone = [name for name in before if name not in after and name not in kept.get((path, new.qualname), ())]
-        added = [name for name in after if name not in before]
+        gone, added = param_changes(path, change, kept)
         for name in gone:
             replacement = added[0] if len(gone) == 1 and len(added) == 1 else None
             params[f"{new.name}\0{name}"] = (new.qualname, name, replacement)
