@@ -114,8 +114,9 @@ class NumpyMiniLM:
                   for k, v in weights.items()}
         for i in range(self.layers):  # one matmul for query, key and value
             prefix = f"encoder.layer.{i}.attention.self."
-            self.w[prefix + "qkv.weight"] = np.concatenate([self.w[prefix + n + ".weight"] for n in ("query", "key", "value")], 1)
-            self.w[prefix + "qkv.bias"] = np.concatenate([self.w[prefix + n + ".bias"] for n in ("query", "key", "value")])
+            parts = [prefix + n for n in ("query", "key", "value")]
+            self.w[prefix + "qkv.weight"] = np.concatenate([self.w.pop(p + ".weight") for p in parts], 1)
+            self.w[prefix + "qkv.bias"] = np.concatenate([self.w.pop(p + ".bias") for p in parts])
         self.tokenizer = Tokenizer.from_file(str(directory / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.enable_padding(pad_id=config.get("pad_token_id", 0))
