@@ -36,7 +36,7 @@ from codeassist import gitdiff  # noqa: E402
 from codeassist.changesummary import summary_from_changeset  # noqa: E402
 from codeassist.commitmatch import feature_rows, shipped_head  # noqa: E402
 from codeassist.encoders.text import encode_docs  # noqa: E402
-from codeassist.review.rules.commit_message import _GENERATED, is_placeholder, subject  # noqa: E402
+from codeassist.review.rules.commit_message import is_generated, is_placeholder, subject  # noqa: E402
 from training.recipes.train_message_head import (  # noqa: E402
     baselines,
     evaluate,
@@ -64,7 +64,7 @@ def history_pairs(repo_path: Path, max_commits: int, seed: int) -> tuple[list, n
     commits = []
     for commit in repo.iter_commits("HEAD", max_count=max_commits, no_merges=True):
         message = commit.message
-        if _GENERATED.match(subject(message)) or is_placeholder(subject(message)):
+        if is_generated(subject(message)) or is_placeholder(subject(message)):
             continue
         summary = summary_from_changeset(gitdiff.commit(repo, commit.hexsha))
         if summary.paths and (summary.added or summary.removed):

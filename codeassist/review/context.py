@@ -24,6 +24,8 @@ class ChangeContext:
         changes_of: The change one commit made (for a commit of a range), or None.
         reviewed: Paths of the files the per-file pass reviewed (not excluded, within limits).
         comment: Writes LLM review comments (CA501) on a ChangeSet; None when not asked for.
+        enabled: Whether a rule id is selected, so a family skips the costly work of a rule
+            that is off (its findings would be dropped anyway).
     """
 
     changes: ChangeSet
@@ -35,6 +37,7 @@ class ChangeContext:
     changes_of: Callable[[str], ChangeSet | None] = lambda sha: None
     reviewed: set[str] = field(default_factory=set)
     comment: Callable[[ChangeSet], Iterable[Finding]] | None = None
+    enabled: Callable[[str], bool] = lambda rule_id: True
 
     def commit_changes(self, sha: str) -> ChangeSet | None:
         """Return the change a message describes: the whole change, or one commit's of a range.

@@ -162,6 +162,7 @@ def _change_findings(
     context: ChangeContext, selection: Selection, result: CheckResult, families: Sequence[str] | None = None
 ) -> list[Finding]:
     """Run the change-level families; a directive on a documentation line suppresses there."""
+    context.enabled = selection.enabled
     texts: dict[str, str | None] = {}
     kept = []
     for prefix, family in CHANGE_FAMILIES.items():

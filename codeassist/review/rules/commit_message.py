@@ -94,7 +94,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     """
     for sha, message in context.messages:
         first = subject(message)
-        if _GENERATED.match(first):
+        if is_generated(first):
             continue
         where = f"commit {sha[:12]}: " if sha else ""
         path = f"{MESSAGE_PATH}@{sha[:12]}" if sha else MESSAGE_PATH
@@ -103,9 +103,21 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
             what = f"`{first}` is a placeholder" if first else "the message is empty"
             yield line_finding(CA402, path, 1, f"{where}{what}; say what changed and why", end_column=end, identity=sha)
             continue
-        mismatch = _mismatch(message, context.commit_changes(sha))
+        mismatch = _mismatch(message, context.commit_changes(sha)) if context.enabled(CA401.id) else None
         if mismatch is not None:
             yield line_finding(CA401, path, 1, where + mismatch, end_column=end, identity=sha)
+
+
+def is_generated(first: str) -> bool:
+    """Tell whether a subject is one git writes itself (merge, revert, fixup/squash/amend).
+
+    Args:
+        first: The message's subject.
+
+    Returns:
+        True for messages no rule judges.
+    """
+    return bool(_GENERATED.match(first))
 
 
 def is_placeholder(first: str) -> bool:
