@@ -37,14 +37,7 @@ from codeassist.changesummary import summary_from_changeset  # noqa: E402
 from codeassist.commitmatch import feature_rows, shipped_head  # noqa: E402
 from codeassist.encoders.text import encode_docs  # noqa: E402
 from codeassist.review.rules.commit_message import is_generated, is_placeholder, subject  # noqa: E402
-from training.recipes.train_message_head import (  # noqa: E402
-    baselines,
-    evaluate,
-    features,
-    flag_threshold,
-    load_commits,
-    pairs,
-)
+from training.recipes.train_message_head import compare, features, load_commits, pairs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -81,17 +74,13 @@ def history_pairs(repo_path: Path, max_commits: int, seed: int) -> tuple[list, n
 
 def table(title: str, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, dev: tuple, flag_rate: float) -> None:
     """Print one block of the comparison."""
-    head = shipped_head()
-    x_dev, y_dev = dev
-    rows = {"shipped head": evaluate(head.probabilities(x), y, kinds, head.threshold)}
-    dev_scores = baselines(x_dev)
-    for name, scores in baselines(x).items():
-        rows[name] = evaluate(scores, y, kinds, flag_threshold(dev_scores[name], y_dev, flag_rate))
+    rows = compare(shipped_head(), x, y, kinds, dev, flag_rate)
     print(f"\n{title}: {int(np.sum(y == 0))} real messages")
     print(f"{'scorer':<16} {'flagged real':>12} {'R same':>7} {'R other':>8} {'P 1:1':>6} {'AUC':>6}")
     for name, values in rows.items():
         other = values["recall_other_package"]
-        print(f"{name:<16} {100 * values['real_flag_rate']:>11.1f}% {values['recall_same_package']:>7.3f} "
+        label = "shipped head" if name == "head" else name
+        print(f"{label:<16} {100 * values['real_flag_rate']:>11.1f}% {values['recall_same_package']:>7.3f} "
               f"{'—' if np.isnan(other) else f'{other:.3f}':>8} {values['precision_1to1']:>6.3f} {values['roc_auc']:>6.3f}")
 
 
