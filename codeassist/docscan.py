@@ -105,7 +105,8 @@ _PROSE_DIRECTIVES = frozenset({
 })
 
 
-def prose_chunks(text: str, suffix: str, *, min_words: int = 5) -> list[ProseChunk]:
+def prose_chunks(text: str, suffix: str, *, min_words: int = 5,
+                 code: list[CodeLine] | None = None) -> list[ProseChunk]:
     """Split a Markdown or reST document into paragraphs and list items of prose.
 
     Code blocks, reST literal blocks and non-prose directives, tables, HTML lines and titles
@@ -115,6 +116,7 @@ def prose_chunks(text: str, suffix: str, *, min_words: int = 5) -> list[ProseChu
         text: The document.
         suffix: Its file suffix, which selects the markup.
         min_words: Chunks with fewer words are dropped.
+        code: `code_lines(text, suffix)` when the caller has it already.
 
     Returns:
         The chunks, in document order.
@@ -122,7 +124,9 @@ def prose_chunks(text: str, suffix: str, *, min_words: int = 5) -> list[ProseChu
     rst = suffix.lower() == ".rst"
     # Markdown fences come from code_lines; reST literal blocks are skipped below, since
     # code_lines also reads directive bodies (such as a note's) as literal blocks.
-    code = set() if rst else {line.line for line in code_lines(text, suffix) if line.block}
+    if code is None and not rst:
+        code = code_lines(text, suffix)
+    fenced = set() if rst else {line.line for line in code or () if line.block}
     lines = text.splitlines()
     chunks: list[ProseChunk] = []
     current: list[tuple[int, str]] = []
@@ -146,7 +150,7 @@ def prose_chunks(text: str, suffix: str, *, min_words: int = 5) -> list[ProseChu
                 continue
             skip_indent = None
         following = lines[number] if number < len(lines) else ""
-        if number in code or _FENCE.match(line) or not stripped:
+        if number in fenced or _FENCE.match(line) or not stripped:
             flush()
             continue
         if stripped.startswith(">>>"):

@@ -83,7 +83,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         if changes and is_prose_doc(path):
             # Paragraphs the lexical half reported, or that this change edited, are settled.
             settled = {f.line for f in flagged} | edited.get(path, frozenset())
-            prose += [(path, chunk) for chunk in prose_chunks(text, PurePosixPath(path).suffix)
+            prose += [(path, chunk) for chunk in prose_chunks(text, PurePosixPath(path).suffix, code=lines)
                       if not any(chunk.line <= line <= chunk.end_line for line in settled)]
     if prose:
         yield from _described(changes, prose)
