@@ -6,7 +6,7 @@ that load from other processes falls on all of them alike. Variants:
 
 - `fast-fp32`, `fast-fp16`, `fast-bf16`, `fast-int8`, `fast-int4`: codeassist's decoder
   (codeassist/llm/fastdecode.py) with the weights in that format; the one that
-  `fastweights.default_format()` names is the product's backend and gives `codeassist_tok_s`.
+  `fastweights.default_format(model)` names is the product's backend and gives `codeassist_tok_s`.
 - `hf-fp32`, `hf-bf16`, `hf-int8`, `hf-compile`: `transformers.generate` on the same model
   (bf16 weights, int8 dynamic quantisation of the Linear layers, torch.compile of the forward
   with a static KV cache) for comparison.
@@ -109,40 +109,54 @@ def fast_variant(fmt: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN00
     return lambda: fastdecode.greedy(weights, prompt, max_new_tokens=NEW_TOKENS, eos=set()).tokens
 
 
-def llama_cpp_variant(gguf: str, threads: int) -> Callable[[], list[int]] | None:
-    """Prepare llama.cpp on the same GGUF, when llama-cpp-python is installed.
+def llama_cpp_model(gguf: str, threads: int):  # noqa: ANN201 - llama_cpp is optional
+    """Load llama.cpp on the same GGUF, when llama-cpp-python is installed.
 
     Args:
         gguf: The GGUF file.
         threads: Threads, as for torch.
 
     Returns:
-        A function that generates (up to) NEW_TOKENS tokens, or None without llama_cpp.
+        A `llama_cpp.Llama`, or None without llama_cpp.
     """
     if importlib.util.find_spec("llama_cpp") is None:
         return None
     from llama_cpp import Llama
 
-    llm = Llama(model_path=gguf, n_threads=threads, n_threads_batch=threads, n_ctx=1024, verbose=False)
-
-    def once() -> list[int]:
-        out = llm.create_chat_completion([{"role": "user", "content": PROMPT}], max_tokens=NEW_TOKENS,
-                                         temperature=0.0, top_k=1)
-        return [0] * out["usage"]["completion_tokens"]
-
-    return once
+    return Llama(model_path=gguf, n_threads=threads, n_threads_batch=threads, n_ctx=1024, verbose=False)
 
 
-def agreement(lm, formats: list[str]) -> dict[str, tuple[int, float]]:  # noqa: ANN001
-    """Compare each fast format's answers with transformers' fp32 answers, as the product decodes.
+def llama_cpp_greedy(llm, prompt: list[int], count: int, eos: set[int]) -> list[int]:  # noqa: ANN001
+    """Decode greedily with llama.cpp from the same prompt token ids.
+
+    Args:
+        llm: A `llama_cpp.Llama`.
+        prompt: The prompt's token ids (transformers' tokenizer; the GGUF carries the same vocabulary).
+        count: The number of new tokens.
+        eos: Tokens that end the answer (empty: always `count` tokens).
+
+    Returns:
+        The new tokens.
+    """
+    tokens: list[int] = []
+    for token in llm.generate(prompt, top_k=1, temp=0.0, repeat_penalty=1.0, reset=True):
+        tokens.append(token)
+        if token in eos or len(tokens) == count:
+            break
+    return tokens
+
+
+def agreement(lm, formats: list[str], llama=None) -> dict[str, tuple[int, float]]:  # noqa: ANN001
+    """Compare each backend's answers with transformers' fp32 answers, as the product decodes.
 
     Args:
         lm: The loaded model.
         formats: Weight formats of the fast decoder.
+        llama: llama.cpp on the same GGUF, or None.
 
     Returns:
-        Per format: how many prompts got identical answers, and the mean share of answer tokens
-        before the first difference.
+        Per backend ("fast-<format>", "llama.cpp"): how many prompts got identical answers, and
+        the mean share of answer tokens before the first difference.
     """
     import torch
 
@@ -150,8 +164,13 @@ def agreement(lm, formats: list[str]) -> dict[str, tuple[int, float]]:  # noqa: 
 
     eos = {lm.model.generation_config.eos_token_id}
     weights = {fmt: fastweights.Weights(lm.model, fmt) for fmt in formats}
-    same = {fmt: 0 for fmt in formats}
-    shares: dict[str, list[float]] = {fmt: [] for fmt in formats}
+    decoders: dict[str, Callable[[list[int]], list[int]]] = {
+        f"fast-{fmt}": lambda ids, w=w: fastdecode.greedy(w, ids, max_new_tokens=AGREEMENT_TOKENS, eos=eos).tokens
+        for fmt, w in weights.items()}
+    if llama is not None:
+        decoders["llama.cpp"] = lambda ids: llama_cpp_greedy(llama, ids, AGREEMENT_TOKENS, eos)
+    same = {name: 0 for name in decoders}
+    shares: dict[str, list[float]] = {name: [] for name in decoders}
     for prompt in AGREEMENT_PROMPTS:
         ids = lm.tokenizer.apply_chat_template([{"role": "user", "content": prompt}], add_generation_prompt=True,
                                                return_tensors="pt", return_dict=True)["input_ids"]
@@ -159,13 +178,13 @@ def agreement(lm, formats: list[str]) -> dict[str, tuple[int, float]]:  # noqa: 
             out = lm.model.generate(input_ids=ids, attention_mask=torch.ones_like(ids), do_sample=False,
                                     max_new_tokens=AGREEMENT_TOKENS, pad_token_id=0)
         reference = out[0, ids.shape[1]:].tolist()
-        for fmt in formats:
-            tokens = fastdecode.greedy(weights[fmt], ids[0].tolist(), max_new_tokens=AGREEMENT_TOKENS, eos=eos).tokens
+        for name, decode in decoders.items():
+            tokens = decode(ids[0].tolist())
             first = next((i for i, (a, b) in enumerate(zip(reference, tokens)) if a != b),
                          min(len(reference), len(tokens)))
-            same[fmt] += tokens == reference
-            shares[fmt].append(first / max(len(reference), 1))
-    return {fmt: (same[fmt], statistics.mean(shares[fmt])) for fmt in formats}
+            same[name] += tokens == reference
+            shares[name].append(first / max(len(reference), 1))
+    return {name: (same[name], statistics.mean(shares[name])) for name in decoders}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,7 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     load_s = time.perf_counter() - start
     ids = lm.tokenizer.apply_chat_template([{"role": "user", "content": PROMPT}], add_generation_prompt=True,
                                            return_tensors="pt", return_dict=True)["input_ids"]
-    product = f"fast-{fastweights.default_format()}"
+    product = f"fast-{fastweights.default_format(lm.model)}"
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
     names += [n for n in ("hf-fp32", product) if n not in names]  # the ratio needs both
     runners: dict[str, Callable[[], list[int]]] = {}
@@ -213,9 +232,10 @@ def main(argv: list[str] | None = None) -> int:
         except Exception as exc:  # noqa: BLE001 - a variant this build cannot run is reported, not fatal
             print(f"{name}: failed ({type(exc).__name__}: {str(exc)[:120]})", file=sys.stderr)
     gguf = models.packaged_gguf()
-    llama = llama_cpp_variant(str(gguf), threads) if gguf else None
+    llama = llama_cpp_model(str(gguf), threads) if gguf else None
     if llama is not None:
-        runners["llama.cpp"] = llama
+        prompt = ids[0].tolist()
+        runners["llama.cpp"] = lambda: llama_cpp_greedy(llama, prompt, NEW_TOKENS, set())
 
     rates: dict[str, list[float]] = {name: [] for name in runners}
     tokens: dict[str, list[int]] = {}
@@ -235,18 +255,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'backend':<22}{'tok/s':>8}{'vs hf-fp32':>12}{'same tokens':>13}{'setup s':>9}")
     for name, rate in median.items():
         relative = rate / median["hf-fp32"] if "hf-fp32" in median else float("nan")
-        same = "" if name == "llama.cpp" or not reference else \
+        same = "" if not reference else \
             str(next((i for i, (a, b) in enumerate(zip(reference, tokens[name])) if a != b), len(reference)))
         label = name + (" (product)" if name == product else "")
         print(f"{label:<22}{rate:>8.1f}{relative:>11.2f}x{same:>13}{setup_s.get(name, 0):>9.2f}")
     if llama is None:
         print(f"{'llama.cpp (same GGUF)':<22}{'n/a':>8}  (llama-cpp-python not installed)")
-    agreed = {} if args.no_agreement else agreement(lm, [n.partition("-")[2] for n in runners if n.startswith("fast-")])
+    agreed = {} if args.no_agreement else agreement(
+        lm, [n.partition("-")[2] for n in runners if n.startswith("fast-")], llama)
     if agreed:
         print(f"answers identical to transformers fp32 ({len(AGREEMENT_PROMPTS)} chat prompts, "
               f"up to {AGREEMENT_TOKENS} tokens, EOS as in the product):")
-        for fmt, (same, share) in agreed.items():
-            print(f"  fast-{fmt:<6}{same}/{len(AGREEMENT_PROMPTS)} identical; "
+        for name, (same, share) in agreed.items():
+            print(f"  {name:<11}{same}/{len(AGREEMENT_PROMPTS)} identical; "
                   f"{share:.0%} of answer tokens before the first difference on average")
     if args.json:
         print(json.dumps({"codeassist_tok_s": round(median[product], 2) if product in median else None,

@@ -5,7 +5,8 @@ objects, logits processors, stopping criteria, module hooks. This module runs th
 network from the same weights (prepared by `codeassist.llm.fastweights`) with a few dozen
 tensor ops per layer: fused projections, RoPE as a complex multiply, grouped-query attention
 against a preallocated KV cache. Greedy decoding stops at EOS or a stop string and reports
-each token's log-probability.
+each token's log-probability. The output projection, the largest read per token, ranks the
+vocabulary with a 4-bit scan and computes exact logits for the scan's best candidates only.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F  # noqa: N812 - the usual alias
 
-from codeassist.llm.fastweights import Weights
+from codeassist.llm.fastweights import CANDIDATES, Head, Weights
 
 
 def _rms_norm(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:
@@ -35,7 +36,7 @@ class Decoder:
         self.length = 0
 
     def forward(self, ids: torch.Tensor) -> torch.Tensor:
-        """Run `ids` (1-D) after what is cached; return the last position's logits (1-D)."""
+        """Run `ids` (1-D) after what is cached; return the last position's final hidden state (1 × hidden)."""
         w, start, count = self.w, self.length, ids.shape[0]
         end = start + count
         heads, kv, dim = w.heads, w.kv_heads, w.head_dim
@@ -43,7 +44,7 @@ class Decoder:
         x = F.embedding(ids, w.embed)
         for index, layer in enumerate(w.layers):
             qkv = layer.qkv(_rms_norm(x, layer.attn_norm, w.eps))
-            pairs = qkv[:, : (heads + kv) * dim].reshape(count, heads + kv, -1, 2)
+            pairs = qkv[:, : (heads + kv) * dim].float().reshape(count, heads + kv, -1, 2)
             qk = torch.view_as_real(torch.view_as_complex(pairs) * rope).flatten(2)
             keys, values = self.keys[index], self.values[index]
             keys[:, start:end] = qk[:, heads:].transpose(0, 1)
@@ -62,7 +63,23 @@ class Decoder:
             gate, up = layer.gate_up(_rms_norm(x, layer.mlp_norm, w.eps)).chunk(2, dim=-1)
             x = x + layer.down(F.silu(gate) * up)
         self.length = end
-        return w.lm_head(_rms_norm(x[-1:], w.final_norm, w.eps))[0]
+        return _rms_norm(x[-1:], w.final_norm, w.eps)
+
+
+def _pick(head: Head, hidden: torch.Tensor, penalise: Callable[..., torch.Tensor], scan: bool
+          ) -> tuple[int, torch.Tensor]:
+    """Return the greedy token after `hidden` and the (penalised) logits it was picked from.
+
+    Behind a scanning head, the scan's best CANDIDATES get their exact logits and the token is
+    the best of them: fp32's token unless the scan ranked it below all of them.
+    """
+    if head.scan is None or not scan:
+        logits = penalise(head.logits(hidden, scan=False))
+        return int(logits.argmax()), logits
+    logits = penalise(head.logits(hidden))
+    best = logits.topk(CANDIDATES).indices
+    logits[best] = penalise(head.exact(hidden, best), best)
+    return int(best[logits[best].argmax()]), logits
 
 
 @dataclass(frozen=True)
@@ -90,29 +107,36 @@ def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[in
         eos: Token ids that end the answer.
         stop: Called with the new tokens after each step; True ends the answer.
         repetition_penalty: transformers' penalty on every token already in the sequence.
-        logprobs: Whether to compute each token's log-probability.
+        logprobs: Whether to compute each token's log-probability (then every logit is
+            computed exactly, without the head's scan).
 
     Returns:
         The new tokens and, when asked, their log-probabilities.
     """
     tokens: list[int] = []
     scores: list[float] = []
+    head = weights.lm_head
+    scan = not logprobs  # log-probs need every exact logit
+
+    def penalise(logits: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
+        if repetition_penalty == 1.0:
+            return logits
+        penalised = torch.where(logits < 0, logits * repetition_penalty, logits / repetition_penalty)
+        return torch.where(seen if ids is None else seen[ids], penalised, logits)
+
     with torch.inference_mode():
         decoder = Decoder(weights, len(ids) + max_new_tokens)
         seen = torch.zeros(weights.embed.shape[0], dtype=torch.bool)
         if repetition_penalty != 1.0:
             seen[torch.tensor(ids)] = True
-        logits = decoder.forward(torch.tensor(ids))
+        hidden = decoder.forward(torch.tensor(ids))
         for step in range(max_new_tokens):
-            if repetition_penalty != 1.0:
-                penalised = torch.where(logits < 0, logits * repetition_penalty, logits / repetition_penalty)
-                logits = torch.where(seen, penalised, logits)
-            token = int(logits.argmax())
+            token, logits = _pick(head, hidden, penalise, scan)
             tokens.append(token)
             if logprobs:
                 scores.append(float(torch.log_softmax(logits, dim=-1)[token]))
             if token in eos or (stop is not None and stop(tokens)) or step == max_new_tokens - 1:
                 break
             seen[token] = True
-            logits = decoder.forward(torch.tensor([token]))
+            hidden = decoder.forward(torch.tensor([token]))
     return Generated(tokens=tokens, logprobs=scores)

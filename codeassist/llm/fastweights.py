@@ -3,9 +3,15 @@
 `Weights` reads a transformers Llama model (possibly a peft model) into the layout
 `codeassist.llm.fastdecode` runs: fused QKV and gate-up projections, q/k rows permuted to the
 interleaved RoPE layout (q·k unchanged), the attention scale folded into the q weights, in
-one of FORMATS. An active LoRA adapter is merged into a copy of the projections it changes
-(W + B@A·scale, what peft's `merge` computes), so results match the peft model; `prepared`
-caches the weights per adapter state and shares the projections no adapter touches.
+one of FORMATS. An active LoRA adapter is merged into an fp32 copy of the projections it
+changes (W + B@A·scale, what peft's `merge` computes); in the smaller formats it stays a
+low-rank fp32 path beside the shared quantized base (x@A'@B'·scale, peft's unmerged forward),
+so results match the peft model either way. `prepared` caches the weights per adapter state
+and shares the base projections between states.
+
+The output projection (`Head`) reads the whole vocabulary per token, the largest single read:
+for a big vocabulary a 4-bit scan ranks it, and the scan's best CANDIDATES get exact fp32
+logits, so the greedy token is fp32's unless the scan ranks it below them.
 """
 
 from __future__ import annotations
@@ -25,6 +31,8 @@ FORMATS = ("fp32", "fp16", "bf16", "int8", "int4")
 _GROUP = 32  # int4 group size, as Q4_1's blocks
 _STATIC_ROPE = ("default", "linear", "llama3")
 _MERGEABLE = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj", "lm_head")
+CANDIDATES = 64  # tokens whose logits the head recomputes in fp32 after its 4-bit scan
+_SCAN_VOCABULARY = 4096  # smaller vocabularies are cheap to score exactly
 
 
 def supported(model: Any, device: str) -> str | None:
@@ -78,6 +86,20 @@ def _weight(module: Any) -> torch.Tensor:
     return weight
 
 
+def _base_weight(module: Any) -> torch.Tensor:
+    """Return a Linear's weight without any adapter."""
+    return getattr(module, "base_layer", module).weight.detach()
+
+
+def _adapters(module: Any) -> list[tuple[torch.Tensor, torch.Tensor]]:
+    """Return the (A, B·scale) factors of the adapters `_weight` would merge into `module`."""
+    if not _merges_delta(module):
+        return []
+    return [(module.lora_A[name].weight.detach().float(),
+             module.lora_B[name].weight.detach().float() * module.scaling[name])
+            for name in module.active_adapters if name in module.lora_A]
+
+
 def _interleave_rows(weight: torch.Tensor, heads: int, head_dim: int) -> torch.Tensor:
     # Row order (0, half, 1, half+1, ...) per head turns HF's rotate-half RoPE into a complex
     # multiply of consecutive pairs.
@@ -113,25 +135,81 @@ class _Linear:
             self.weight = weight.to(torch.bfloat16) if fmt == "bf16" else weight
 
     def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        """Project `x`; bf16, int8 and int4 take and return bf16 (other inputs are cast)."""
         if self.fmt == "fp32":
             return F.linear(x, self.weight)
         if self.fmt == "fp16":
-            return torch.ops.quantized.linear_dynamic_fp16(x, self.weight)
+            return torch.ops.quantized.linear_dynamic_fp16(x.float(), self.weight)
+        x = x.to(torch.bfloat16)
         if self.fmt == "bf16":
-            return F.linear(x.to(torch.bfloat16), self.weight).float()
+            return F.linear(x, self.weight)
         if self.fmt == "int4":
-            return torch._weight_int4pack_mm_for_cpu(x.to(torch.bfloat16), self.weight, _GROUP, self.scales).float()
-        return torch._weight_int8pack_mm(x.to(torch.bfloat16), self.weight, self.scales).float()
+            return torch._weight_int4pack_mm_for_cpu(x, self.weight, _GROUP, self.scales)
+        return torch._weight_int8pack_mm(x, self.weight, self.scales)
+
+
+def _low_rank(modules: tuple, fuse: Callable[[Callable[[Any], torch.Tensor]], torch.Tensor]
+              ) -> tuple[torch.Tensor, torch.Tensor]:
+    """Stack the adapters of fused modules into one low-rank pair (down, up).
+
+    Each module's A rows are stacked into `down`; its B·scale columns sit in the matching
+    columns of its own rows of `up`, which `fuse` then lays out as it lays out the weights.
+    """
+    adapters = {module: _adapters(module) for module in modules}
+    down = torch.cat([a for pairs in adapters.values() for a, _ in pairs])
+    ups, column = {}, 0
+    for module, pairs in adapters.items():
+        ups[module] = torch.zeros(_base_weight(module).shape[0], down.shape[0])
+        for a, b in pairs:
+            ups[module][:, column:column + a.shape[0]] = b
+            column += a.shape[0]
+    return down, fuse(ups.__getitem__)
+
+
+class _Adapted:
+    """A quantized base projection plus the active adapters as an fp32 low-rank path."""
+
+    def __init__(self, base: _Linear, down: torch.Tensor, up: torch.Tensor) -> None:
+        self.base, self.down, self.up = base, down, up
+        self.fmt = base.fmt
+
+    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x.float() @ self.down.T) @ self.up.T
+
+
+class Head:
+    """The output projection: exact fp32 logits, or a 4-bit scan plus exact rescoring."""
+
+    def __init__(self, weight: torch.Tensor, *, merged: bool = False) -> None:
+        """Prepare the head.
+
+        Args:
+            weight: The effective output weight (vocabulary × hidden).
+            merged: Whether an adapter's delta is in it.
+        """
+        self.weight = weight.float().contiguous()
+        self.scan = _Linear(self.weight, "int4") if self.weight.shape[0] >= _SCAN_VOCABULARY else None
+        self.merged = merged
+
+    def logits(self, hidden: torch.Tensor, scan: bool = True) -> torch.Tensor:
+        """Return the logits of one position (1-D): the scan's approximation, or exact ones."""
+        if self.scan is None or not scan:
+            return F.linear(hidden, self.weight)[0]
+        return self.scan(hidden)[0].float()  # fp32, so the exact candidates' logits fit in
+
+    def exact(self, hidden: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+        """Return the exact fp32 logits of the tokens `ids` at one position."""
+        return self.weight[ids] @ hidden[0]
 
 
 @dataclass
 class _Layer:
     attn_norm: torch.Tensor
-    qkv: _Linear
-    o: _Linear
+    qkv: _Linear | _Adapted
+    o: _Linear | _Adapted
     mlp_norm: torch.Tensor
-    gate_up: _Linear
-    down: _Linear
+    gate_up: _Linear | _Adapted
+    down: _Linear | _Adapted
 
 
 class Weights:
@@ -144,7 +222,7 @@ class Weights:
             model: A supported model, possibly a PeftModel.
             fmt: One of FORMATS.
             reuse: Weights of the same model and format under another adapter state: the
-                projections that no active adapter changes are shared with it, not prepared again.
+                projections it shares with this state are not prepared again.
         """
         if fmt not in FORMATS:
             raise ValueError(f"unknown weight format {fmt}: use one of {FORMATS}")
@@ -156,22 +234,24 @@ class Weights:
         self.embed = base.model.embed_tokens.weight.detach()
         self.final_norm = base.model.norm.weight.detach()
 
-        def linear(modules: tuple, build: Callable[[], torch.Tensor], shared: _Linear | None,
-                   form: str = fmt) -> _Linear:
-            merged = any(_merges_delta(module) for module in modules)
-            if shared is not None and not merged and not shared.merged:
-                return shared  # the base weight either way
-            if merged and form == "int4":
-                form = "fp32"  # 4-bit levels would blur an adapter's small delta
-            prepared = _Linear(build(), form)
-            prepared.merged = merged
-            return prepared
+        def linear(modules: tuple, fuse: Callable[[Callable[[Any], torch.Tensor]], torch.Tensor],
+                   shared: _Linear | _Adapted | None) -> _Linear | _Adapted:
+            # `fuse(get)` lays out the fused projection from each module's rows `get(module)`.
+            adapted = any(_adapters(module) for module in modules)
+            if fmt == "fp32":  # adapters merged into a copy, as peft's merge
+                if not adapted and shared is not None and not shared.merged:
+                    return shared
+                prepared = _Linear(fuse(_weight if adapted else _base_weight), fmt)
+                prepared.merged = adapted
+                return prepared
+            bare = getattr(shared, "base", shared) or _Linear(fuse(_base_weight), fmt)
+            return _Adapted(bare, *_low_rank(modules, fuse)) if adapted else bare
 
-        # The output projection stays fp32 in the bf16, int8 and int4 formats: rounded to int8 it
-        # flipped near-tied first tokens, and fbgemm's fp16 was slower on it than fp32 with int4
-        # (benchmarks/README.md).
-        self.lm_head = linear((base.lm_head,), lambda: _weight(base.lm_head), reuse and reuse.lm_head,
-                              "fp16" if fmt == "fp16" else "fp32")
+        head = base.lm_head
+        if reuse is not None and not _merges_delta(head) and not reuse.lm_head.merged:
+            self.lm_head = reuse.lm_head
+        else:
+            self.lm_head = Head(_weight(head), merged=_merges_delta(head))
         self.rotary = base.model.rotary_emb
         scale = self.head_dim ** -0.5
         self.layers = []
@@ -179,20 +259,20 @@ class Weights:
             attn, mlp = layer.self_attn, layer.mlp
             old = reuse.layers[index] if reuse is not None else None
 
-            def qkv(attn: Any = attn) -> torch.Tensor:
-                q = _interleave_rows(_weight(attn.q_proj), self.heads, self.head_dim) * scale
-                k = _interleave_rows(_weight(attn.k_proj), self.kv_heads, self.head_dim)
-                return torch.cat([q, k, _weight(attn.v_proj)])
+            def qkv(get: Callable[[Any], torch.Tensor], attn: Any = attn) -> torch.Tensor:
+                q = _interleave_rows(get(attn.q_proj), self.heads, self.head_dim) * scale
+                k = _interleave_rows(get(attn.k_proj), self.kv_heads, self.head_dim)
+                return torch.cat([q, k, get(attn.v_proj)])
 
             self.layers.append(_Layer(
                 attn_norm=layer.input_layernorm.weight.detach(),
                 qkv=linear((attn.q_proj, attn.k_proj, attn.v_proj), qkv, old and old.qkv),
-                o=linear((attn.o_proj,), lambda attn=attn: _weight(attn.o_proj), old and old.o),
+                o=linear((attn.o_proj,), lambda get, attn=attn: get(attn.o_proj), old and old.o),
                 mlp_norm=layer.post_attention_layernorm.weight.detach(),
                 gate_up=linear((mlp.gate_proj, mlp.up_proj),
-                               lambda mlp=mlp: torch.cat([_weight(mlp.gate_proj), _weight(mlp.up_proj)]),
+                               lambda get, mlp=mlp: torch.cat([get(mlp.gate_proj), get(mlp.up_proj)]),
                                old and old.gate_up),
-                down=linear((mlp.down_proj,), lambda mlp=mlp: _weight(mlp.down_proj), old and old.down),
+                down=linear((mlp.down_proj,), lambda get, mlp=mlp: get(mlp.down_proj), old and old.down),
             ))
         self._rope = torch.empty(0, self.head_dim // 2, dtype=torch.complex64)
 
@@ -231,19 +311,38 @@ def adapter_state(model: Any) -> tuple[str, ...]:
     return merged + tuple(layers[0].active_adapters)
 
 
-def default_format() -> str:
-    """Return the weight format to decode with.
+def default_format(model: Any = None) -> str:
+    """Return the weight format to decode `model` with.
 
-    fp32 gives transformers' tokens exactly and prepares in a fraction of a second. fp16
-    (fbgemm's packed GEMV, fp32 activations) matched transformers' answers on every benchmark
-    prompt but was not reliably faster on the shared 2-core machine and takes seconds to
-    prepare; int8 was fastest but changed most answers (benchmarks/README.md).
+    int4 when the model's weights already are 4-bit levels in groups of 32 (the default model,
+    a Q4_1 GGUF): the format then holds them without loss, and decodes ~2.4× faster than fp32,
+    as fast as llama.cpp on the same file; its bf16 activations change some answers, fewer than
+    llama.cpp's 8-bit ones do (benchmarks/README.md). fp32 otherwise: it gives transformers'
+    tokens exactly, and 4 bits would round another model's weights.
+
+    Args:
+        model: The model to decode, possibly a PeftModel; None gives fp32.
 
     Returns:
-        "fp32", or what CODEASSIST_DECODER (fp32|fp16|bf16|int8|int4) names.
+        "int4" or "fp32", or what CODEASSIST_DECODER (fp32|fp16|bf16|int8|int4) names.
     """
     chosen = os.environ.get("CODEASSIST_DECODER", "").lower()
-    return chosen if chosen in FORMATS else "fp32"
+    if chosen in FORMATS:
+        return chosen
+    return "int4" if model is not None and _four_bit_levels(model) else "fp32"
+
+
+def _four_bit_levels(model: Any) -> bool:
+    """Whether the first projection's weights are 16 evenly spaced levels per group of 32."""
+    base = _base_model(model)
+    weight = _base_weight(base.model.layers[0].self_attn.q_proj).float()
+    if weight.shape[1] % _GROUP:
+        return False
+    groups = weight.view(weight.shape[0], -1, _GROUP)
+    low = groups.amin(-1, keepdim=True)
+    step = ((groups.amax(-1, keepdim=True) - low) / 15).clamp(min=1e-12)
+    levels = (groups - low) / step
+    return bool((levels - levels.round()).abs().max() < 1e-3)
 
 
 _PREPARED: weakref.WeakKeyDictionary[Any, dict[tuple, Weights]] = weakref.WeakKeyDictionary()

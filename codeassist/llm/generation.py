@@ -111,8 +111,9 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
                     adapter: bool = True, repetition_penalty: float = 1.0, logprobs: bool = False) -> Generated:
     """Decode greedily after a prompt: the fast decoder where it applies, else transformers.
 
-    A Llama-architecture model on CPU goes through `fastdecode` (same tokens, faster: see
-    benchmarks/README.md); anything else, or CODEASSIST_DECODER=hf, through `generate`.
+    A Llama-architecture model on CPU goes through `fastdecode` (faster, see
+    benchmarks/README.md: transformers' tokens for fp32 weights; the default model's 4-bit
+    weights decode in int4); anything else, or CODEASSIST_DECODER=hf, through `generate`.
 
     Args:
         lm: The loaded model.
@@ -135,7 +136,7 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
     with torch.inference_mode(), context:
         if fastweights.supported(lm.model, lm.device) is None:
             prompt = ids[0].tolist()
-            return fastdecode.greedy(fastweights.prepared(lm.model, fastweights.default_format()), prompt,
+            return fastdecode.greedy(fastweights.prepared(lm.model, fastweights.default_format(lm.model)), prompt,
                                      max_new_tokens=max_new_tokens, eos=_eos_ids(lm),
                                      stop=_stopper(lm.tokenizer, prompt, stop) if stop else None,
                                      repetition_penalty=repetition_penalty, logprobs=logprobs)

@@ -6,6 +6,7 @@ from contextlib import nullcontext
 
 import pytest
 import torch
+import torch.nn.functional as F  # noqa: N812 - the usual alias
 
 from codeassist.llm import fastdecode, fastweights, generation, prompts
 
@@ -34,10 +35,11 @@ def _hf_greedy(model, prompt: list[int], count: int) -> tuple[list[int], list[fl
     return new, [float(torch.log_softmax(s[0], -1)[t]) for s, t in zip(out.scores, new)]
 
 
-def _fast_greedy(model, prompt: list[int], count: int, fmt: str = "fp32") -> fastdecode.Generated:  # noqa: ANN001
+def _fast_greedy(model, prompt: list[int], count: int, fmt: str = "fp32",  # noqa: ANN001
+                 logprobs: bool = True) -> fastdecode.Generated:
     eos = model.generation_config.eos_token_id
     return fastdecode.greedy(fastweights.Weights(model, fmt), prompt, max_new_tokens=count,
-                             eos=set() if eos is None else {eos}, logprobs=True)
+                             eos=set() if eos is None else {eos}, logprobs=logprobs)
 
 
 def test_tiny_model_matches_transformers(tiny) -> None:  # noqa: ANN001
@@ -70,9 +72,18 @@ def test_tiny_lora_is_merged_and_can_be_disabled(tiny) -> None:  # noqa: ANN001
     assert fastweights.prepared(model, "fp32") is merged and bare is not merged
     assert bare.layers[0].gate_up is merged.layers[0].gate_up  # no adapter on it: prepared once
     assert bare.layers[0].qkv is not merged.layers[0].qkv and bare.layers[0].down is not merged.layers[0].down
-    # the projections an adapter changes stay fp32 in int4 mode
-    four_bit = fastweights.Weights(model, "int4").layers[0]
-    assert (four_bit.qkv.fmt, four_bit.down.fmt, four_bit.gate_up.fmt) == ("fp32", "fp32", "int4")
+    # in int4 the adapter stays a low-rank fp32 path beside the shared 4-bit base: its output
+    # adds exactly the delta that merging adds in fp32
+    four_bit = fastweights.prepared(model, "int4").layers[0]
+    with model.disable_adapter():
+        four_bit_bare = fastweights.prepared(model, "int4").layers[0]
+    assert four_bit.qkv.base is four_bit_bare.qkv and four_bit.gate_up is four_bit_bare.gate_up
+    for name, width in (("qkv", tiny.config.hidden_size), ("o", tiny.config.hidden_size),
+                        ("down", tiny.config.intermediate_size)):
+        x = torch.randn(3, width)
+        low_rank = getattr(four_bit, name)(x) - getattr(four_bit_bare, name)(x)
+        delta = F.linear(x, getattr(merged.layers[0], name).weight - getattr(bare.layers[0], name).weight)
+        assert torch.allclose(low_rank, delta, atol=1e-5)
     model.unload()  # give the fixture back bare
 
 
@@ -89,6 +100,21 @@ def test_supported_and_forced_fallback(tiny, monkeypatch) -> None:  # noqa: ANN0
     assert fastweights.supported(tiny, "cpu") == "CODEASSIST_DECODER=hf"
 
 
+def test_default_format_is_int4_only_for_four_bit_weights(tiny, monkeypatch) -> None:  # noqa: ANN001
+    import copy
+
+    assert fastweights.default_format(tiny) == "fp32"  # random weights: 4 bits would round them
+    four_bit = copy.deepcopy(tiny)
+    weight = four_bit.model.layers[0].self_attn.q_proj.weight.data
+    groups = weight.view(weight.shape[0], -1, 32)
+    low = groups.amin(-1, keepdim=True)
+    step = (groups.amax(-1, keepdim=True) - low) / 15
+    groups.copy_(torch.round((groups - low) / step) * step + low)  # as a Q4_1 GGUF stores them
+    assert fastweights.default_format(four_bit) == "int4"
+    monkeypatch.setenv("CODEASSIST_DECODER", "fp32")
+    assert fastweights.default_format(four_bit) == "fp32"
+
+
 def _chat_ids(lm, user: str) -> torch.Tensor:  # noqa: ANN001
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]
     text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
@@ -103,8 +129,10 @@ def test_real_model_matches_transformers(lm, adapter: bool) -> None:  # noqa: AN
     with lm.model.disable_adapter() if not adapter else nullcontext():
         tokens, logprobs = _hf_greedy(lm.model, prompt, TOKENS)
         fast = _fast_greedy(lm.model, prompt, TOKENS)
-    assert len(tokens) == TOKENS and fast.tokens == tokens
+        scanned = _fast_greedy(lm.model, prompt, TOKENS, logprobs=False)  # the head's 4-bit scan + rescoring
+    assert len(tokens) == TOKENS and fast.tokens == tokens and scanned.tokens == tokens
     assert fast.logprobs == pytest.approx(logprobs, abs=1e-3)
+    assert fastweights.Weights(lm.model, "fp32").lm_head.scan is not None
 
 
 def test_stop_strings_and_logprobs_as_transformers(lm, monkeypatch) -> None:  # noqa: ANN001
