@@ -10,11 +10,12 @@ that load from other processes falls on all of them alike. Variants:
 - `hf-fp32`, `hf-bf16`, `hf-int8`, `hf-compile`: `transformers.generate` on the same model
   (bf16 weights, int8 dynamic quantisation of the Linear layers, torch.compile of the forward
   with a static KV cache) for comparison.
-- llama.cpp, only when `llama_cpp` (llama-cpp-python, not a project dependency) is importable.
+- llama.cpp, only when `llama_cpp` (llama-cpp-python, not a project dependency) is importable:
+  the same prompt token ids, greedy, exactly 128 tokens (EOS not special), same thread count.
 
 For each variant the table gives how many of its 128 tokens equal transformers' fp32 tokens
-before the first difference; then a few chat prompts check how often each fast format's answer
-is identical to transformers' fp32 answer.
+before the first difference; then a few chat prompts check how often each fast format's answer,
+and llama.cpp's, is identical to transformers' fp32 answer.
 
     OMP_WAIT_POLICY=PASSIVE HF_HUB_OFFLINE=1 python benchmarks/generation.py --json
     python benchmarks/generation.py --variants hf-fp32,fast-fp32,fast-int8,hf-compile --runs 5

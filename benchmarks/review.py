@@ -1,10 +1,16 @@
-"""CA501 review comments on held-out hunks: base model vs the review adapter, in one run.
+"""CA501 review comments on held-out hunks: asking the model vs the line head, in one run.
 
 Data: the "test" split of training/data/mine_review.py (packages never trained on:
 networkx, nltk, boltons, marshmallow, arrow, paramiko), a seeded sample of `--n` hunks with
 one injected bug and `--n` clean hunks (refactors and unchanged code shown as added). Each
-hunk is asked about exactly as `codeassist review --llm` asks (the product's prompt, pre-filled
-answer, validation and confidence floor).
+hunk is reviewed exactly as `codeassist review --llm` reviews it. Configurations:
+
+- `base`, `adapter`: the model is asked for the line (pre-filled `{"line":`), without and with
+  the review adapter; validation and the log-probability floor as for `--model` (asked_review).
+- `located`: the shipped line head picks the hunk's best line and comments when it clears the
+  head's threshold; the adapter explains (located_review, what the default model runs). The
+  head's threshold is swept after scoring, and "fix" counts comments whose suggestion is the
+  original line.
 
 Line level: a comment on the bug's line is a true positive; any other kept comment is a false
 positive (on a clean hunk, or on the wrong line of a buggy one). Precision = TP / comments,
@@ -19,6 +25,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from collections import Counter
@@ -28,7 +35,71 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 DATA = "~/.cache/codeassist-data/review"
+LINE = re.compile(r"^\s*(\d+) ([+ ]) (.*)$")
 FLOORS = (-0.3, -0.6, -1.2, -2.0, -100.0)
+THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9)
+
+
+def _rates(outcomes: list[tuple[dict, tuple[int, str, str] | None]]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in score(outcomes).items() if k in ("precision", "recall", "fp_per_1000_lines")}
+
+
+def _same_code(a: str, b: str) -> bool:
+    return bool(a) and "".join(a.split()) == "".join(b.split())
+
+
+def original_line(row: dict) -> str:
+    """The bug line as it was before the bug was injected ("" for clean hunks)."""
+    if not row["label"]:
+        return ""
+    new, old = row["new_code"].splitlines(), row["old_code"].splitlines()
+    shown = {int(m.group(1)): m.group(3) for m in map(LINE.match, row["view"].splitlines()) if m}
+    bug = shown.get(row["bug_line"], "")
+    index = next((i for i, line in enumerate(new) if line.strip() == bug.strip()), None)
+    return old[index] if index is not None and len(old) == len(new) else ""
+
+
+def real_commits(lm, repo: Path, count: int) -> dict[str, float]:  # noqa: ANN001
+    """Review real commits as `codeassist review --llm --commit` does; count what it says.
+
+    Args:
+        lm: The default model, review adapter attached.
+        repo: A git repository.
+        count: How many commits back from HEAD (merges skipped).
+
+    Returns:
+        Commits, hunks and added lines reviewed, comments, and comments per 1000 added lines.
+    """
+    from dataclasses import replace
+
+    from codeassist import gitdiff
+    from codeassist.llm.line_scores import shipped_head
+    from codeassist.parsing.languages import language_for_path
+    from codeassist.llm.review_comments import asked_review, located_review, review_hunks
+
+    opened = gitdiff.open_repo(repo)
+    head = shipped_head()
+    review = located_review(lm, head) if head is not None else asked_review(lm)
+    seen = {"hunks": 0, "lines": 0}
+
+    def counted(path: str, view: str, added: set[int]) -> tuple[int, str, str] | None:
+        seen["hunks"] += 1
+        seen["lines"] += len(added)
+        return review(path, view, added)
+
+    findings = []
+    shas = [c.hexsha for c in opened.iter_commits("HEAD", max_count=count, no_merges=True)]
+    for sha in shas:
+        changes = gitdiff.commit(opened, sha)
+        python = [c for c in changes.files if getattr(language_for_path(c.path), "name", None) == "python"]
+        findings += review_hunks(replace(changes, files=python), counted, max_per_file=3)
+    result = {"commits": len(shas), **seen, "comments": len(findings),
+              "comments_per_1000_lines": 1000 * len(findings) / max(seen["lines"], 1)}
+    print(f"real commits of {repo.name}: {len(shas)} commits, {seen['hunks']} hunks, {seen['lines']} added lines "
+          f"reviewed → {len(findings)} comments ({result['comments_per_1000_lines']:.1f} per 1000 lines)")
+    for finding in findings:
+        print(f"  {finding.path}:{finding.line}: {finding.message}")
+    return result
 
 
 def score(outcomes: list[tuple[dict, tuple[int, str, str] | None]]) -> dict[str, float]:
@@ -65,7 +136,11 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--data", default=DATA)
     cli.add_argument("--split", default="test", help="test (held out); dev to choose the confidence floor")
     cli.add_argument("--adapter", type=Path, default=None, help="default: the shipped review adapter")
-    cli.add_argument("--configs", default="base,adapter")
+    cli.add_argument("--configs", default="base,adapter,located")
+    cli.add_argument("--repo", type=Path, default=None,
+                     help="also review the last --commits commits of this git repository with the shipped "
+                          "configuration: comments per 1000 added lines on real changes")
+    cli.add_argument("--commits", type=int, default=20)
     cli.add_argument("--json", action="store_true")
     args = cli.parse_args(argv)
 
@@ -89,17 +164,34 @@ def main(argv: list[str] | None = None) -> int:
         print("no review adapter found; adapter row skipped", file=sys.stderr)
         configs.remove("adapter")
 
+    from codeassist.llm.line_scores import score_lines, shipped_head
+    from codeassist.llm.review_comments import explain_line
+
+    head = shipped_head()
+    if "located" in configs and head is None:
+        print("no line head shipped; located row skipped", file=sys.stderr)
+        configs.remove("located")
     answers: dict[str, list] = {c: [] for c in configs}
+    best: list[tuple[int, float]] = []  # located: each hunk's best line and its probability
     valid = Counter()
     seconds = Counter()
     for number, row in enumerate(sample, 1):
+        added = set(row["added"])
         for config in configs:
             started = time.perf_counter()
-            text, confidence = answer_hunk(lm, review_prompt(row["path"], row["view"]), adapter=config != "base")
+            if config == "located":
+                scored = score_lines(lm, head, row["path"], row["view"], added)
+                best.append(scored[0] if scored else (-1, 0.0))  # as located_review, which scores then explains
+                kept = explain_line(lm, row["path"], row["view"], *scored[0]) \
+                    if scored and scored[0][1] >= head.threshold else None
+                valid[config] += 1
+                answers[config].append((row, kept, 0.0))
+            else:
+                text, confidence = answer_hunk(lm, review_prompt(row["path"], row["view"]), adapter=config != "base")
+                parsed = parse_answer(text, added)
+                valid[config] += parsed is not None or text.replace(" ", "").startswith('{"line":null}')
+                answers[config].append((row, parsed, confidence))
             seconds[config] += time.perf_counter() - started
-            parsed = parse_answer(text, set(row["added"]))
-            valid[config] += parsed is not None or text.replace(" ", "").startswith('{"line":null}')
-            answers[config].append((row, parsed, confidence))
         if number % 10 == 0:
             print(f"{number}/{len(sample)} in {sum(seconds.values()):.0f} s", file=sys.stderr)
 
@@ -107,30 +199,39 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{args.split} split (packages held out of training); {args.n} buggy hunks ({', '.join(f'{k} {v}' for k, v in sorted(bugs.items()))}) "
           f"and {args.n} clean hunks, {sum(len(r['added']) for r in sample)} added lines")
     print(f"{'configuration':<16}{'precision':>10}{'recall':>8}{'FP/1000 lines':>15}{'TP':>4}{'FP':>4}"
-          f"{'valid answers':>15}{'s/hunk':>8}")
+          f"{'fix':>5}{'valid answers':>15}{'s/hunk':>8}")
     table = {}
     for config in configs:
-        outcomes = [(row, parsed if parsed and confidence >= MIN_LOGPROB else None)
+        floor = -float("inf") if config == "located" else MIN_LOGPROB
+        outcomes = [(row, parsed if parsed and confidence >= floor else None)
                     for row, parsed, confidence in answers[config]]
         metrics = score(outcomes)
+        metrics["fixed"] = sum(1 for row, kept in outcomes if kept and row["label"] and kept[0] == row["bug_line"]
+                               and _same_code(kept[2], original_line(row)))
         metrics["valid_answer_pct"] = 100 * valid[config] / len(sample)
         metrics["seconds_per_hunk"] = seconds[config] / len(sample)
         by_kind = Counter(row["kind"] for row, kept in outcomes if kept and row["label"] and kept[0] == row["bug_line"])
         metrics["tp_by_kind"] = dict(sorted(by_kind.items()))
-        # The floor is applied after generation, so other floors cost nothing to measure.
-        metrics["by_floor"] = {
-            str(floor): {k: round(v, 3) for k, v in score(
-                [(row, parsed if parsed and confidence >= floor else None)
-                 for row, parsed, confidence in answers[config]]).items() if k in ("precision", "recall", "fp_per_1000_lines")}
-            for floor in FLOORS}
         table[config] = metrics
         print(f"{config:<16}{metrics['precision']:>10.2f}{metrics['recall']:>8.2f}"
-              f"{metrics['fp_per_1000_lines']:>15.1f}{metrics['tp']:>4}{metrics['fp']:>4}"
+              f"{metrics['fp_per_1000_lines']:>15.1f}{metrics['tp']:>4}{metrics['fp']:>4}{metrics['fixed']:>5}"
               f"{metrics['valid_answer_pct']:>14.0f}%{metrics['seconds_per_hunk']:>8.1f}")
-    print(f"confidence floor sweep (shipped: {MIN_LOGPROB}); precision / recall / FP per 1000 lines")
-    for config in configs:
-        print(f"{config:<16}" + "  ".join(f"{floor}: {m['precision']:.2f}/{m['recall']:.2f}/{m['fp_per_1000_lines']:.0f}"
-                                          for floor, m in table[config]["by_floor"].items()))
+    # Floors and thresholds are applied after the model ran, so other values cost nothing to measure.
+    sweeps = {config: {str(floor): _rates([(row, parsed if parsed and confidence >= floor else None)
+                                           for row, parsed, confidence in answers[config]]) for floor in FLOORS}
+              for config in configs if config != "located"}
+    if "located" in configs:
+        rows = [row for row, _, _ in answers["located"]]
+        sweeps["located"] = {str(t): _rates([(row, (line, "", "") if p >= t else None)
+                                             for row, (line, p) in zip(rows, best)]) for t in THRESHOLDS}
+    print(f"floor / threshold sweep (shipped: floor {MIN_LOGPROB}, head threshold "
+          f"{head.threshold if head else '-'}); precision / recall / FP per 1000 lines")
+    for config, sweep in sweeps.items():
+        table[config]["sweep"] = sweep
+        print(f"{config:<16}" + "  ".join(f"{value}: {m['precision']:.2f}/{m['recall']:.2f}/{m['fp_per_1000_lines']:.0f}"
+                                          for value, m in sweep.items()))
+    if args.repo is not None:
+        table["real"] = real_commits(lm, args.repo, args.commits)
     if args.json:
         print(json.dumps({"n": args.n, "seed": args.seed, **table}))
     return 0

@@ -19,14 +19,15 @@ import json
 import math
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 
+from codeassist import logistic
 from codeassist.changesummary import ChangeSummary, names_text, summary_text
+from codeassist.logistic import LogisticHead
 from codeassist.matching import lexical_tokens
 
 FEATURES = ("cos_change", "cos_names", "overlap", "shared_log", "message_words_log",
@@ -94,44 +95,8 @@ def feature_rows(
     return np.asarray(rows, dtype=np.float32)
 
 
-@dataclass(frozen=True)
-class MessageHead:
-    """A logistic head over standardised FEATURES.
-
-    Attributes:
-        mean: Per-feature mean used to standardise.
-        scale: Per-feature standard deviation used to standardise.
-        coef: Weights.
-        intercept: Bias.
-        threshold: Probability at or above which CA401 reports.
-    """
-
-    mean: np.ndarray
-    scale: np.ndarray
-    coef: np.ndarray
-    intercept: float
-    threshold: float
-
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        """Return P(message describes another change) per feature row.
-
-        Args:
-            rows: Feature rows in FEATURES order.
-
-        Returns:
-            Probabilities in [0, 1].
-        """
-        logits = ((rows - self.mean) / self.scale) @ self.coef + self.intercept
-        return 1.0 / (1.0 + np.exp(-logits))
-
-    def to_json(self) -> dict:
-        """Return the head as a JSON-ready dict (with the feature names)."""
-        return {"features": list(FEATURES), "mean": self.mean.tolist(), "scale": self.scale.tolist(),
-                "coef": self.coef.tolist(), "intercept": self.intercept, "threshold": self.threshold}
-
-
-def load_head(path: Path) -> MessageHead:
-    """Load a head written by `MessageHead.to_json`.
+def load_head(path: Path) -> LogisticHead:
+    """Load a message head (a `LogisticHead` stored with its FEATURES).
 
     Args:
         path: The head.json file.
@@ -142,15 +107,10 @@ def load_head(path: Path) -> MessageHead:
     Raises:
         ValueError: When its features are not this version's FEATURES.
     """
-    data = json.loads(path.read_text())
-    if tuple(data["features"]) != FEATURES:
-        raise ValueError(f"{path} was trained on features {data['features']}, not {list(FEATURES)}")
-    return MessageHead(np.asarray(data["mean"], dtype=np.float32), np.asarray(data["scale"], dtype=np.float32),
-                       np.asarray(data["coef"], dtype=np.float32), float(data["intercept"]),
-                       float(data["threshold"]))
+    return logistic.load(path, features=list(FEATURES))
 
 
 @cache
-def shipped_head() -> MessageHead:
+def shipped_head() -> LogisticHead:
     """Return the head shipped in codeassist/assets/message-head (loaded once)."""
     return load_head(Path(str(resources.files("codeassist").joinpath("assets", "message-head", "head.json"))))

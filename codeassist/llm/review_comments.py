@@ -1,20 +1,28 @@
-"""CA501: review comments from the LLM on changed hunks, constrained and validated.
+"""CA501: review comments from the LLM on changed hunks, located, constrained and validated.
 
-Small models break free-form formats, so the answer is pre-filled to start a JSON object,
-then parsed and checked: the line must be one the change added, the comment must be short
-prose, and the model's mean token log-probability must clear a floor. Anything else is
-dropped without a word; at most `max_per_file` comments per file survive. Model output is
-data: it is never executed and only ever becomes a Finding's message.
+With the default model, a line head on the model's own reading of the hunk
+(`codeassist.llm.line_scores`) picks the added line likeliest to be a bug, and a comment is made
+only when its probability clears the head's threshold; the review adapter then says what is
+wrong, its answer pre-filled up to that line's number. With another model (`--model`), the
+model is asked for the line itself and its mean token log-probability must clear a floor.
+Either way the answer is pre-filled to start a JSON object, then parsed and checked: the line
+must be one the change added, the comment must be short prose. Anything else is dropped
+without a word; at most `max_per_file` comments per file survive. Model output is data: it is
+never executed and only ever becomes a Finding's message.
 """
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 from collections.abc import Callable, Sequence
 
 from codeassist.docgen import sanitize
 from codeassist.gitdiff import ChangeSet, Hunk
 from codeassist.llm import prompts
+from codeassist.llm.line_scores import score_lines, shipped_head
+from codeassist.logistic import LogisticHead
 from codeassist.llm.models import LoadedModel, load
 from codeassist.review.rules.base import line_finding
 from codeassist.review.rules.llm_review import CA501
@@ -25,6 +33,11 @@ MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
 MAX_VIEW_LINES = 40  # a longer hunk is reviewed on its first lines only (prompt length)
 ANSWER_PREFIX = '{"line":'  # the model continues with ' null}' (no comment) or ' N, "comment": ...'
+MAX_FIX_TOKENS = 3  # tokens a one-token slip's fix may change (besides reordering them)
+_TOKEN = re.compile(r"\w+|\S")
+_VIEW_LINE = re.compile(r"^\s*(\d+) [+ ] (.*)$")  # a line of `render_hunk`
+UNEXPLAINED = "This added line looks like a one-token slip (operator, variable, literal or argument order)."
+Review = Callable[[str, str, set[int]], "tuple[int, str, str] | None"]  # (path, view, added) → comment
 
 
 def render_hunk(lines: Sequence[str], first: int, added: set[int]) -> str:
@@ -57,7 +70,16 @@ def review_prompt(path: str, view: str) -> str:
     return prompts.REVIEW_HUNK.format(path=path, hunk=view)
 
 
-def _numbered(text: str, hunk: Hunk) -> tuple[str, set[int]]:
+def numbered_hunk(text: str, hunk: Hunk) -> tuple[str, set[int]]:
+    """Render one hunk as CA501 shows it: its lines with CONTEXT around, at most MAX_VIEW_LINES.
+
+    Args:
+        text: The file's new text.
+        hunk: The hunk.
+
+    Returns:
+        The view and the added line numbers it shows.
+    """
     lines = text.splitlines()
     added = set(range(hunk.new_start, hunk.new_start + hunk.new_count))
     first = max(1, hunk.new_start - CONTEXT)
@@ -95,7 +117,7 @@ def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
 
 
 def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOKENS,
-                adapter: bool = True) -> tuple[str, float]:
+                adapter: bool = True, prefix: str = ANSWER_PREFIX) -> tuple[str, float]:
     """Answer one review prompt greedily, starting inside the JSON shape.
 
     Args:
@@ -103,6 +125,7 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
         user: The prompt (`review_prompt`).
         max_new_tokens: The cap on generated tokens.
         adapter: Whether an attached adapter stays on (False runs the bare base; benchmarks).
+        prefix: The answer's pre-filled start (ANSWER_PREFIX, or one that names the line).
 
     Returns:
         The answer with its pre-filled start, and its mean token log-probability.
@@ -116,23 +139,106 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
     # prompt and target: '{"line":' then ' null' or ' 1', '2', ... as in training.
     text = lm.tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
     ids = [*lm.tokenizer(text, add_special_tokens=False)["input_ids"],
-           *lm.tokenizer(ANSWER_PREFIX, add_special_tokens=False)["input_ids"]]
+           *lm.tokenizer(prefix, add_special_tokens=False)["input_ids"]]
     ids = torch.tensor([ids], device=lm.device)
     out = generate_tokens(lm, ids, max_new_tokens=max_new_tokens, stop=('"}', "null}", "}\n"), adapter=adapter,
                           logprobs=True)
     confidence = sum(out.logprobs) / max(len(out.logprobs), 1)
-    return ANSWER_PREFIX + lm.tokenizer.decode(out.tokens, skip_special_tokens=True), confidence
+    return prefix + lm.tokenizer.decode(out.tokens, skip_special_tokens=True), confidence
 
 
-def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]], *, max_per_file: int = 3,
+def asked_review(lm: LoadedModel) -> Review:
+    """Review by asking the model for the line: its answer must clear MIN_LOGPROB.
+
+    Args:
+        lm: The loaded model (with the review adapter attached, when it fits).
+
+    Returns:
+        A function from (path, view, added lines) to (line, comment, suggestion) or None.
+    """
+    def review(path: str, view: str, added: set[int]) -> tuple[int, str, str] | None:
+        text, confidence = answer_hunk(lm, review_prompt(path, view))
+        parsed = parse_answer(text, added)
+        return parsed if parsed is not None and confidence >= MIN_LOGPROB else None
+
+    return review
+
+
+def located_review(lm: LoadedModel, head: LogisticHead) -> Review:
+    """Review by the line head: its best line, when it clears the threshold, explained by the model.
+
+    Args:
+        lm: The default model (the head reads its states), with the review adapter attached.
+        head: The line head.
+
+    Returns:
+        A function from (path, view, added lines) to (line, comment, suggestion) or None.
+    """
+    def review(path: str, view: str, added: set[int]) -> tuple[int, str, str] | None:
+        scored = score_lines(lm, head, path, view, added)
+        if not scored or scored[0][1] < head.threshold:
+            return None
+        return explain_line(lm, path, view, *scored[0])
+
+    return review
+
+
+def explain_line(lm: LoadedModel, path: str, view: str, line: int, probability: float) -> tuple[int, str, str]:
+    """Have the model say what is wrong with a line the head picked, its answer pre-filled up to the line.
+
+    Args:
+        lm: The loaded model, with the review adapter attached.
+        path: The file's path.
+        view: The hunk as `render_hunk` shows it.
+        line: The line the head picked.
+        probability: The head's probability for it, shown in the comment.
+
+    Returns:
+        (line, comment, suggestion); a generic comment when the model's is not valid prose.
+    """
+    text, _ = answer_hunk(lm, review_prompt(path, view), prefix=f'{{"line": {line}, "comment":')
+    parsed = parse_answer(text, {line})
+    shown = next((m.group(2) for m in map(_VIEW_LINE.match, view.splitlines()) if m and int(m.group(1)) == line), "")
+    if parsed is None or not plausible_fix(shown, parsed[1], parsed[2]):
+        return line, f"{UNEXPLAINED} (bug score {probability:.2f})", ""
+    return line, f"{parsed[1]} (bug score {probability:.2f})", parsed[2]
+
+
+def plausible_fix(line: str, comment: str, suggestion: str) -> bool:
+    """Whether an explanation could be right for a one-token slip.
+
+    Its suggestion must change the line, by at most MAX_FIX_TOKENS tokens or by reordering
+    them (swapped arguments), and its comment must not name one token as both the fault and
+    the fix ("`not` should be `not`").
+
+    Args:
+        line: The line's code.
+        comment: The model's comment.
+        suggestion: The model's corrected line.
+
+    Returns:
+        True when the explanation passes these checks.
+    """
+    old, new = _TOKEN.findall(line), _TOKEN.findall(suggestion)
+    if not new or old == new:
+        return False
+    edits = difflib.SequenceMatcher(a=old, b=new, autojunk=False).get_opcodes()
+    changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in edits if tag != "equal")
+    if changed > MAX_FIX_TOKENS and sorted(old) != sorted(new):
+        return False
+    quoted = re.findall(r"`([^`]+)`", comment)
+    return len(quoted) < 2 or quoted[0].strip() != quoted[1].strip()
+
+
+def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
                  max_hunks_per_file: int = 8) -> list[Finding]:
-    """Turn answers about each hunk into validated CA501 findings.
+    """Turn reviews of each hunk into CA501 findings.
 
     Args:
         changes: The change to review.
-        answer: Returns (answer text, mean token log-probability) for one prompt.
+        review: Returns (line, comment, suggestion) or None for one rendered hunk.
         max_per_file: The most comments kept per file.
-        max_hunks_per_file: The most hunks asked about per file (latency cap).
+        max_hunks_per_file: The most hunks reviewed per file (latency cap).
 
     Returns:
         CA501 findings, each on an added line.
@@ -143,12 +249,11 @@ def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]],
             continue
         kept = 0
         for hunk in [h for h in change.hunks if h.new_count > 0][:max_hunks_per_file]:
-            shown, added = _numbered(change.new_text, hunk)
-            text, confidence = answer(review_prompt(change.path, shown))
-            parsed = parse_answer(text, added)
-            if parsed is None or confidence < MIN_LOGPROB:
+            shown, added = numbered_hunk(change.new_text, hunk)
+            reviewed = review(change.path, shown, added)
+            if reviewed is None or reviewed[0] not in added:
                 continue
-            line, comment, suggestion = parsed
+            line, comment, suggestion = reviewed
             message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
             findings.append(line_finding(CA501, change.path, line, message))
             kept += 1
@@ -159,11 +264,12 @@ def review_hunks(changes: ChangeSet, answer: Callable[[str], tuple[str, float]],
 
 def review_comments(changes: ChangeSet, *, model: str | None = None, device: str = "auto",
                     max_per_file: int = 3, max_hunks_per_file: int = 8) -> list[Finding]:
-    """Ask the LLM to comment on the added lines of a change.
+    """Have the LLM comment on the added lines of a change.
 
     Args:
         changes: The change to review.
-        model: The model (None: the packaged default, with the `review` adapter when shipped).
+        model: The model (None: the packaged default, with the shipped line head and `review`
+            adapter; another model is asked for the line itself).
         device: "auto", "cpu", "cuda" or "mps".
         max_per_file: The most comments kept per file.
         max_hunks_per_file: The most hunks sent to the model per file (latency cap).
@@ -177,5 +283,6 @@ def review_comments(changes: ChangeSet, *, model: str | None = None, device: str
         return []
     lm = load(model, device)
     attach_adapter(lm, "review")
-    return review_hunks(changes, lambda user: answer_hunk(lm, user),
-                        max_per_file=max_per_file, max_hunks_per_file=max_hunks_per_file)
+    head = shipped_head() if model is None else None
+    review = located_review(lm, head) if head is not None else asked_review(lm)
+    return review_hunks(changes, review, max_per_file=max_per_file, max_hunks_per_file=max_hunks_per_file)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codeassist import gitdiff
-from codeassist.llm.review_comments import parse_answer, review_hunks
+from codeassist.llm.review_comments import parse_answer, plausible_fix, review_hunks
 from tests.conftest import git
 
 
@@ -62,28 +62,31 @@ def _staged(repo: Path, before: str, after: str) -> gitdiff.ChangeSet:
     return gitdiff.staged(gitdiff.open_repo(repo))
 
 
-def test_review_hunks_keeps_valid_confident_comments_on_added_lines(repo: Path):
+def test_review_hunks_keeps_comments_on_added_lines(repo: Path):
     before = "".join(f"def f{i}(x):\n    return x\n\n\n" for i in range(5))
     after = before.replace("return x", "return x + 1")
     changes = _staged(repo, before, after)
     assert [h.new_start for h in changes.files[0].hunks] == [2, 6, 10, 14, 18]
-    prompts: list[str] = []
-    answers = iter([
-        ('{"line": 2, "comment": "adds one where x was meant", "suggestion": "return x"}', -0.3),
-        ('{"line": 3, "comment": "context line, not an added one"}', -0.1),   # off the change
-        ('{"line": 10, "comment": "a guess the model is unsure of"}', -3.0),  # below the floor
-        ('{"line": null}', -0.05),                                             # nothing wrong
-        ('{"line": 18, "comment": "also adds one here", "suggestion": "return x"}', -0.2),
+    views: list[tuple[str, str, set[int]]] = []
+    reviews = iter([
+        (2, "Adds one where x was meant.", "return x"),
+        (3, "Context line, not an added one.", ""),  # off the change: dropped
+        None,                                         # nothing wrong
+        None,
+        (18, "Also adds one here.", ""),
     ])
 
-    def answer(prompt: str) -> tuple[str, float]:
-        prompts.append(prompt)
-        return next(answers)
+    def review(path: str, view: str, added: set[int]) -> tuple[int, str, str] | None:
+        views.append((path, view, added))
+        return next(reviews)
 
-    findings = review_hunks(changes, answer, max_per_file=3)
+    findings = review_hunks(changes, review, max_per_file=3)
     assert [(f.rule, f.path, f.line) for f in findings] == [("CA501", "m.py", 2), ("CA501", "m.py", 18)]
     assert findings[0].message == "Adds one where x was meant. Suggestion: `return x`"
-    assert "    2 +     return x + 1" in prompts[0] and "    1   def f0(x):" in prompts[0]
+    assert findings[1].message == "Also adds one here."
+    path, view, added = views[0]
+    assert path == "m.py" and added == {2}
+    assert "    2 +     return x + 1" in view and "    1   def f0(x):" in view
 
 
 def test_review_hunks_caps_comments_and_hunks_per_file(repo: Path):
@@ -91,11 +94,25 @@ def test_review_hunks_caps_comments_and_hunks_per_file(repo: Path):
     changes = _staged(repo, before, before.replace("return x", "return -x"))
     asked = []
 
-    def answer(prompt: str) -> tuple[str, float]:
-        line = int(re.search(r"(\d+) \+", prompt).group(1))
+    def review(path: str, view: str, added: set[int]) -> tuple[int, str, str]:
+        line = int(re.search(r"(\d+) \+", view).group(1))
         asked.append(line)
-        return f'{{"line": {line}, "comment": "negates the value for no reason"}}', -0.1
+        return line, "Negates the value for no reason.", ""
 
-    assert [f.line for f in review_hunks(changes, answer, max_per_file=2)] == [2, 6]
+    assert [f.line for f in review_hunks(changes, review, max_per_file=2)] == [2, 6]
     asked.clear()
-    assert len(review_hunks(changes, answer, max_per_file=9, max_hunks_per_file=3)) == 3 and len(asked) == 3
+    assert len(review_hunks(changes, review, max_per_file=9, max_hunks_per_file=3)) == 3 and len(asked) == 3
+
+
+@pytest.mark.parametrize(("line", "comment", "suggestion", "expected"), [
+    ("if not done:", "Condition is negated: remove the `not`.", "if done:", True),
+    ("x = f(a, b)", "Arguments swapped.", "x = f(b, a)", True),
+    ("while i <= n:", "Off by one: `<=` should be `<`.", "while i < n:", True),
+    ("if x is None:", "Wrong operator: `not` should be `not`.", "if not x is not None:", False),  # same token twice
+    ("return a + b", "Wrong with the code?", "return a + b", False),  # no change
+    ("return a + b", "Wrong with the code?", "the corrected line", False),  # not an edit of the line
+    ("return a + b", "Rewrite it.", "return sum(values) / len(values) if values else 0", False),
+    ("return a + b", "No fix given.", "", False),
+])
+def test_plausible_fix(line: str, comment: str, suggestion: str, expected: bool):
+    assert plausible_fix(line, comment, suggestion) is expected

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from codeassist.changesummary import summary_from_files
-from codeassist.commitmatch import FEATURES, MessageHead, feature_rows
+from codeassist.commitmatch import FEATURES, feature_rows
+from codeassist.logistic import LogisticHead
 
 
 def load_commits(data: Path, split: str, max_per_package: int, limit: int, seed: int) -> list[dict]:
@@ -174,7 +175,7 @@ def baselines(x: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def compare(head: MessageHead, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
+def compare(head: LogisticHead, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
             dev: tuple[np.ndarray, np.ndarray], max_flag_rate: float) -> dict[str, dict[str, float]]:
     """Evaluate a head at its threshold and each baseline at a threshold set the same way on dev.
 
@@ -217,10 +218,10 @@ def main(argv: list[str] | None = None) -> None:
     x_train, y_train, _, _ = sets["train"]
     mean, scale = x_train.mean(0), x_train.std(0) + 1e-6
     model = LogisticRegression(C=config["c"], max_iter=1000).fit((x_train - mean) / scale, y_train)
-    head = MessageHead(mean, scale, model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
+    head = LogisticHead(mean, scale, model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
     x_dev, y_dev, _, _ = sets["dev"]
     threshold = flag_threshold(head.probabilities(x_dev), y_dev, config["max_flag_rate"])
-    head = MessageHead(head.mean, head.scale, head.coef, head.intercept, threshold)
+    head = LogisticHead(head.mean, head.scale, head.coef, head.intercept, threshold)
 
     report: dict[str, dict] = {}
     for split in ("dev", "test"):
@@ -239,7 +240,7 @@ def main(argv: list[str] | None = None) -> None:
     }
     ship = Path(config["ship"])
     ship.mkdir(parents=True, exist_ok=True)
-    (ship / "head.json").write_text(json.dumps(head.to_json(), indent=1) + "\n")
+    (ship / "head.json").write_text(json.dumps(head.to_json(features=list(FEATURES)), indent=1) + "\n")
     (ship / "metrics.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(f"{'scorer':<28} {'flag%':>6} {'R same':>7} {'R other':>8} {'P 1:1':>6} {'AUC':>6}")
     for name, values in report.items():

@@ -1,0 +1,170 @@
+"""Which added line of a hunk has the bug: a logistic head on the LLM's own reading of it.
+
+Asked to *write* the buggy line's number, the 135M model (even with the review adapter) never
+names one on held-out code. Its reading of the hunk knows more: one forward pass of the base
+model over an instruction line and the rendered hunk gives, per added line, the hidden states
+of two layers (mean over the line's tokens, and at its last token) and the surprisal of its
+tokens; the same relative to the hunk's other added lines says which line stands out. A
+logistic head over these (training/recipes/probe_line_scorer.py, shipped in
+codeassist/assets/review-scorer) gives each added line the probability that it is the bug.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from codeassist import logistic
+from codeassist.logistic import LogisticHead
+
+PREFIX = "Review this change to {path}. Lines marked + were added; one of them may have a bug.\n"
+LAYERS = (15, 30)  # hidden-state layers read (0 = embeddings; 30 = the last of SmolLM2-135M)
+SURPRISAL = 4  # per-line columns after the hidden states: mean, max, sum of surprisal; token count
+_LINE = re.compile(r"^\s*(\d+) ([+ ]) ")  # a line of `review_comments.render_hunk`
+
+
+def line_spans(view: str, offset: int, added: set[int]) -> list[tuple[int, int, int]]:
+    """Return (line number, code start, line end) character spans of a view's added lines.
+
+    Args:
+        view: A hunk rendered by `review_comments.render_hunk`.
+        offset: Where the view starts in the text the model reads.
+        added: The added line numbers.
+
+    Returns:
+        One span per added line shown, in order.
+    """
+    spans = []
+    position = offset
+    for line in view.split("\n"):
+        match = _LINE.match(line)
+        if match and int(match.group(1)) in added:
+            spans.append((int(match.group(1)), position + match.end(), position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
+@contextmanager
+def _bare(model: Any) -> Iterator[None]:
+    """Run the base model: features come from it, not from an attached adapter."""
+    disable = getattr(model, "disable_adapter", None)
+    with disable() if disable is not None else nullcontext():
+        yield
+
+
+def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[int], np.ndarray]:
+    """Read one hunk with the model; per added line, its hidden states and surprisal.
+
+    Args:
+        lm: A loaded model (`codeassist.llm.models.LoadedModel`).
+        path: The file's path (named in the instruction line).
+        view: The hunk as `review_comments.render_hunk` shows it.
+        added: The added line numbers.
+
+    Returns:
+        The added lines' numbers and their rows: per layer in LAYERS, the mean over the
+        line's code tokens and the state at its last token; then SURPRISAL columns. Rows are
+        rounded to float16, as the head's training data was stored.
+    """
+    import torch
+
+    head = PREFIX.format(path=path)
+    encoded = lm.tokenizer(head + view, return_offsets_mapping=True, return_tensors="pt")
+    offsets = encoded.pop("offset_mapping")[0].tolist()
+    encoded = {name: tensor.to(lm.device) for name, tensor in encoded.items()}
+    with torch.inference_mode(), _bare(lm.model):
+        out = lm.model(**encoded, output_hidden_states=True)
+    ids = encoded["input_ids"][0]
+    logprobs = torch.log_softmax(out.logits[0, :-1].float(), dim=-1)
+    surprisal = np.concatenate([[0.0], (-logprobs.gather(1, ids[1:, None])[:, 0]).cpu().numpy()])
+    states = [out.hidden_states[layer][0].float().cpu().numpy() for layer in LAYERS]
+    starts = np.array([start for start, _ in offsets])
+    ends = np.array([end for _, end in offsets])
+    numbers, rows = [], []
+    for number, start, end in line_spans(view, len(head), added):
+        tokens = np.nonzero((ends > start) & (starts < end))[0]
+        if len(tokens) == 0:  # an empty added line: the token after it, or the last one at the end
+            tokens = np.nonzero(starts >= end)[0][:1]
+            tokens = tokens if len(tokens) else np.array([len(starts) - 1])
+        parts = [part for state in states for part in (state[tokens].mean(0), state[tokens[-1]])]
+        scores = surprisal[tokens]
+        parts.append(np.array([scores.mean(), scores.max(), scores.sum(), len(tokens)], dtype=np.float32))
+        numbers.append(number)
+        rows.append(np.concatenate(parts))
+    if not rows:
+        return [], np.zeros((0, 2 * len(LAYERS) * states[0].shape[1] + SURPRISAL), dtype=np.float32)
+    return numbers, np.stack(rows).astype(np.float16).astype(np.float32)
+
+
+def design(rows: np.ndarray) -> np.ndarray:
+    """Add to one hunk's line rows what sets each line apart from the hunk's others.
+
+    The question is *which* line, so a line's offset from its hunk's mean matters more than
+    its own state; mean and max surprisal also get their rank within the hunk.
+
+    Args:
+        rows: The `line_features` rows of one hunk's added lines.
+
+    Returns:
+        [rows | rows − hunk mean | surprisal ranks (2) | 1 / lines].
+    """
+    ranks = np.stack([(rows[:, column].argsort().argsort() + 1) / len(rows)
+                      for column in (-SURPRISAL, -SURPRISAL + 1)], axis=1).astype(np.float32)
+    count = np.full((len(rows), 1), 1 / len(rows), dtype=np.float32)
+    return np.hstack([rows, rows - rows.mean(0), ranks, count])
+
+
+def load_head(path: Path) -> LogisticHead:
+    """Load a line head (a `LogisticHead` stored with its LAYERS and PREFIX).
+
+    Args:
+        path: The head.json file.
+
+    Returns:
+        The head; its threshold is the probability at or above which a hunk's best line is reported.
+
+    Raises:
+        ValueError: When it was trained on other layers or another instruction line.
+    """
+    return logistic.load(path, layers=list(LAYERS), prefix=PREFIX)
+
+
+def head_path() -> Path:
+    """Return where the shipped head lives (codeassist/assets/review-scorer/head.json)."""
+    return Path(str(resources.files("codeassist").joinpath("assets", "review-scorer", "head.json")))
+
+
+@cache
+def shipped_head() -> LogisticHead | None:
+    """Return the shipped head (loaded once), or None when this install has none."""
+    path = head_path()
+    return load_head(path) if path.is_file() else None
+
+
+def score_lines(lm: Any, head: LogisticHead, path: str, view: str, added: set[int]) -> list[tuple[int, float]]:
+    """Score each added line of one hunk.
+
+    Args:
+        lm: A loaded model (the default base: the head was trained on its states).
+        head: The line head.
+        path: The file's path.
+        view: The hunk as `review_comments.render_hunk` shows it.
+        added: The added line numbers.
+
+    Returns:
+        (line, probability that it is the bug), best first; [] when no added line is shown.
+    """
+    if not added:
+        return []
+    numbers, rows = line_features(lm, path, view, added)
+    if not numbers:
+        return []
+    probabilities = head.probabilities(design(rows))
+    return sorted(zip(numbers, probabilities.tolist()), key=lambda pair: -pair[1])
