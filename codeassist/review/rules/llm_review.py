@@ -32,9 +32,9 @@ CA501 = Rule(
     "literal. With `--model`, the model is asked for the line itself instead.",
     why="One-token slips pass the type checker and the tests that were not written yet, and a "
     "second reader on every changed line catches some of them. On held-out packages the head "
-    "finds 29 % of injected bugs at precision 0.85 (half the hunks buggy; real changes have far "
-    "fewer bugs, so expect more noise: benchmarks/README.md, CA501), so it reports at `info` "
-    "and is off unless asked for.",
+    "finds 19 % of injected bugs at precision 0.82 (half the hunks buggy) and comments on 1-7 % "
+    "of real hunks, nearly always wrongly (benchmarks/README.md, CA501), so it reports at "
+    "`info` and is off unless asked for.",
     example="def last(items):\n    return items[len(items)]",
     instead="def last(items):\n    return items[len(items) - 1]",
     languages=("python",),
