@@ -25,7 +25,6 @@ import argparse
 import json
 import os
 import random
-import re
 import sys
 import time
 from collections import Counter
@@ -35,7 +34,6 @@ os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 DATA = "~/.cache/codeassist-data/review"
-LINE = re.compile(r"^\s*(\d+) ([+ ]) (.*)$")
 FLOORS = (-0.3, -0.6, -1.2, -2.0, -100.0)
 THRESHOLDS = (0.3, 0.5, 0.7, 0.8, 0.9)
 
@@ -53,8 +51,9 @@ def original_line(row: dict) -> str:
     if not row["label"]:
         return ""
     new, old = row["new_code"].splitlines(), row["old_code"].splitlines()
-    shown = {int(m.group(1)): m.group(3) for m in map(LINE.match, row["view"].splitlines()) if m}
-    bug = shown.get(row["bug_line"], "")
+    from codeassist.llm.review_comments import shown_lines
+
+    bug = shown_lines(row["view"]).get(row["bug_line"], "")
     index = next((i for i, line in enumerate(new) if line.strip() == bug.strip()), None)
     return old[index] if index is not None and len(old) == len(new) else ""
 

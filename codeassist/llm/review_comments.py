@@ -57,6 +57,18 @@ def render_hunk(lines: Sequence[str], first: int, added: set[int]) -> str:
     return "\n".join(f"{n:>5} {'+' if n in added else ' '} {line}" for n, line in enumerate(lines, first))
 
 
+def shown_lines(view: str) -> dict[int, str]:
+    """Read a `render_hunk` view back: line number → code.
+
+    Args:
+        view: The rendered hunk.
+
+    Returns:
+        The code of each numbered line.
+    """
+    return {int(m.group(1)): m.group(2) for m in map(_VIEW_LINE.match, view.splitlines()) if m}
+
+
 def review_prompt(path: str, view: str) -> str:
     """Return the user message that asks for a review of one rendered hunk.
 
@@ -194,12 +206,12 @@ def explain_line(lm: LoadedModel, path: str, view: str, line: int, probability: 
         probability: The head's probability for it, shown in the comment.
 
     Returns:
-        (line, comment, suggestion); a generic comment when the model's is not valid prose.
+        (line, comment, suggestion); a generic comment, without suggestion, when the model's
+        answer is not valid or its fix is not plausible (`plausible_fix`).
     """
     text, _ = answer_hunk(lm, review_prompt(path, view), prefix=f'{{"line": {line}, "comment":')
     parsed = parse_answer(text, {line})
-    shown = next((m.group(2) for m in map(_VIEW_LINE.match, view.splitlines()) if m and int(m.group(1)) == line), "")
-    if parsed is None or not plausible_fix(shown, parsed[1], parsed[2]):
+    if parsed is None or not plausible_fix(shown_lines(view).get(line, ""), parsed[1], parsed[2]):
         return line, f"{UNEXPLAINED} (bug score {probability:.2f})", ""
     return line, f"{parsed[1]} (bug score {probability:.2f})", parsed[2]
 

@@ -33,10 +33,10 @@ from pathlib import Path
 import numpy as np
 
 from codeassist.llm.line_scores import LAYERS, PREFIX, design, line_features
+from codeassist.llm.review_comments import numbered_hunk, shown_lines
 from codeassist.logistic import LogisticHead
 
 _BUSY = re.compile(r"[-+*/%<>=!&|^~,\[\]]|\d+|\b(?:not|and|or|is|in)\b")
-_VIEW_LINE = re.compile(r"^\s*(\d+) [+ ] (.*)$")
 
 
 def sample_split(rows: list[dict], per_label: int | None, seed: int) -> list[dict]:
@@ -88,7 +88,6 @@ def real_hunks(history: Path, package: str, count: int, seed: int) -> list[dict]
         Rows with the corpus's fields (kind "real", label 0).
     """
     from codeassist import gitdiff
-    from codeassist.llm.review_comments import numbered_hunk
     from codeassist.parsing.languages import language_for_path
 
     repo = gitdiff.open_repo(history / package)
@@ -168,8 +167,7 @@ def designed(arrays: dict[str, np.ndarray]) -> np.ndarray:
 
 def busy_scores(arrays: dict[str, np.ndarray], rows: list[dict]) -> np.ndarray:
     """The baseline's score per line: operators, commas, brackets and digits in its code."""
-    texts = [{int(m.group(1)): m.group(2) for m in map(_VIEW_LINE.match, row["view"].splitlines()) if m}
-             for row in rows]
+    texts = [shown_lines(row["view"]) for row in rows]
     return np.array([len(_BUSY.findall(texts[h].get(int(n), ""))) for h, n in zip(arrays["hunk"], arrays["line"])],
                     dtype=np.float32)
 
