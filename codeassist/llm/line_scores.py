@@ -27,6 +27,7 @@ from codeassist.logistic import LogisticHead
 PREFIX = "Review this change to {path}. Lines marked + were added; one of them may have a bug.\n"
 LAYERS = (15, 30)  # hidden-state layers read (0 = embeddings; 30 = the last of SmolLM2-135M)
 SURPRISAL = 4  # per-line columns after the hidden states: mean, max, sum of surprisal; token count
+MAX_TOKENS = 2048  # a longer view (minified or generated code) is not read: no line is scored
 _LINE = re.compile(r"^\s*(\d+) ([+ ]) ")  # a line of `review_comments.render_hunk`
 
 
@@ -71,12 +72,15 @@ def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[
     Returns:
         The added lines' numbers and their rows: per layer in LAYERS, the mean over the
         line's code tokens and the state at its last token; then SURPRISAL columns. Rows are
-        rounded to float16, as the head's training data was stored.
+        rounded to float16, as the head's training data was stored. No lines when the text
+        is longer than MAX_TOKENS.
     """
     import torch
 
     head = PREFIX.format(path=path)
     encoded = lm.tokenizer(head + view, return_offsets_mapping=True, return_tensors="pt")
+    if encoded["input_ids"].shape[1] > MAX_TOKENS:
+        return _no_lines(lm)
     offsets = encoded.pop("offset_mapping")[0].tolist()
     encoded = {name: tensor.to(lm.device) for name, tensor in encoded.items()}
     with torch.inference_mode(), _bare(lm.model):
@@ -99,8 +103,12 @@ def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[
         numbers.append(number)
         rows.append(np.concatenate(parts))
     if not rows:
-        return [], np.zeros((0, 2 * len(LAYERS) * states[0].shape[1] + SURPRISAL), dtype=np.float32)
+        return _no_lines(lm)
     return numbers, np.stack(rows).astype(np.float16).astype(np.float32)
+
+
+def _no_lines(lm: Any) -> tuple[list[int], np.ndarray]:
+    return [], np.zeros((0, 2 * len(LAYERS) * lm.model.config.hidden_size + SURPRISAL), dtype=np.float32)
 
 
 def design(rows: np.ndarray) -> np.ndarray:

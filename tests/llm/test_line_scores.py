@@ -42,6 +42,8 @@ def test_shipped_head_scores_every_added_line_of_a_real_hunk(lm) -> None:  # noq
     assert sorted(n for n, _ in scored) == [2, 3, 4, 5]
     assert all(0 <= p <= 1 for _, p in scored) and scored == sorted(scored, key=lambda pair: -pair[1])
     assert line_scores.score_lines(lm, head, "m.py", view, set()) == []
+    huge = render_hunk(["x = [" + ", ".join(map(str, range(3000))) + "]"], 1, {1})  # minified or generated
+    assert line_scores.score_lines(lm, head, "m.py", huge, {1}) == []
 
 
 def test_a_head_for_other_features_is_refused(tmp_path) -> None:  # noqa: ANN001
