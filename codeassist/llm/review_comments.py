@@ -32,6 +32,7 @@ CONTEXT = 3
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
 MAX_VIEW_LINES = 40  # a longer hunk is reviewed on its first lines only (prompt length)
+MAX_VIEW_CHARS = 8000  # a wider view (minified or generated code) is not reviewed at all
 ANSWER_PREFIX = '{"line":'  # the model continues with ' null}' (no comment) or ' N, "comment": ...'
 MAX_FIX_TOKENS = 3  # tokens a one-token slip's fix may change (besides reordering them)
 _TOKEN = re.compile(r"\w+|\S")
@@ -262,6 +263,8 @@ def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
         kept = 0
         for hunk in [h for h in change.hunks if h.new_count > 0][:max_hunks_per_file]:
             shown, added = numbered_hunk(change.new_text, hunk)
+            if len(shown) > MAX_VIEW_CHARS:
+                continue
             reviewed = review(change.path, shown, added)
             if reviewed is None or reviewed[0] not in added:
                 continue

@@ -116,3 +116,11 @@ def test_review_hunks_caps_comments_and_hunks_per_file(repo: Path):
 ])
 def test_plausible_fix(line: str, comment: str, suggestion: str, expected: bool):
     assert plausible_fix(line, comment, suggestion) is expected
+
+
+def test_review_hunks_skips_views_too_wide_to_read(repo: Path):
+    before = "def f(x):\n    return x\n"
+    wide = "def f(x):\n    return [" + ", ".join(map(str, range(3000))) + "]\n"
+    changes = _staged(repo, before, wide)
+    asked = []
+    assert review_hunks(changes, lambda *args: asked.append(args)) == [] and asked == []
