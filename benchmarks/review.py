@@ -51,7 +51,7 @@ def original_line(row: dict) -> str:
     if not row["label"]:
         return ""
     new, old = row["new_code"].splitlines(), row["old_code"].splitlines()
-    from codeassist.llm.review_comments import shown_lines
+    from codeassist.llm.hunkview import shown_lines
 
     bug = shown_lines(row["view"]).get(row["bug_line"], "")
     index = next((i for i, line in enumerate(new) if line.strip() == bug.strip()), None)
@@ -73,7 +73,7 @@ def real_commits(lm, repo: Path, count: int) -> dict[str, float]:  # noqa: ANN00
 
     from codeassist import gitdiff
     from codeassist.llm.line_scores import shipped_head
-    from codeassist.parsing.languages import language_for_path
+    from codeassist.review.rules.llm_review import in_scope
     from codeassist.llm.review_comments import asked_review, located_review, review_hunks
 
     opened = gitdiff.open_repo(repo)
@@ -90,8 +90,8 @@ def real_commits(lm, repo: Path, count: int) -> dict[str, float]:  # noqa: ANN00
     shas = [c.hexsha for c in opened.iter_commits("HEAD", max_count=count, no_merges=True)]
     for sha in shas:
         changes = gitdiff.commit(opened, sha)
-        python = [c for c in changes.files if getattr(language_for_path(c.path), "name", None) == "python"]
-        findings += review_hunks(replace(changes, files=python), counted, max_per_file=3)
+        findings += review_hunks(replace(changes, files=[c for c in changes.files if in_scope(c.path)]), counted,
+                                 max_per_file=3)
     result = {"commits": len(shas), **seen, "comments": len(findings),
               "comments_per_1000_lines": 1000 * len(findings) / max(seen["lines"], 1)}
     print(f"real commits of {repo.name}: {len(shas)} commits, {seen['hunks']} hunks, {seen['lines']} added lines "

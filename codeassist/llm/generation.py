@@ -11,7 +11,7 @@ import sys
 from contextlib import nullcontext
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
 from codeassist.llm import prompts
 from codeassist.llm.models import LoadedModel, is_default
@@ -131,8 +131,7 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
 
     from codeassist.llm import fastdecode, fastweights
 
-    disable = getattr(lm.model, "disable_adapter", None)
-    context = disable() if (not adapter and disable is not None) else nullcontext()
+    context = nullcontext() if adapter else without_adapters(lm.model)
     with torch.inference_mode(), context:
         if fastweights.supported(lm.model, lm.device) is None:
             prompt = ids[0].tolist()
@@ -152,6 +151,19 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
     scores = [float(torch.log_softmax(score[0].float(), -1)[token]) for score, token in zip(out.scores, new)] \
         if logprobs else []
     return fastdecode.Generated(tokens=new.tolist(), logprobs=scores)
+
+
+def without_adapters(model: Any) -> ContextManager[Any]:
+    """Return a context in which `model` runs bare: attached adapters off, a plain model as it is.
+
+    Args:
+        model: A transformers model, possibly a PeftModel.
+
+    Returns:
+        peft's `disable_adapter()` context, or a no-op one.
+    """
+    disable = getattr(model, "disable_adapter", None)
+    return disable() if disable is not None else nullcontext()
 
 
 def _eos_ids(lm: LoadedModel) -> set[int]:

@@ -11,9 +11,6 @@ codeassist/assets/review-scorer) gives each added line the probability that it i
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,42 +19,14 @@ from typing import Any
 import numpy as np
 
 from codeassist import logistic
+from codeassist.llm.generation import without_adapters
+from codeassist.llm.hunkview import line_spans
 from codeassist.logistic import LogisticHead
 
 PREFIX = "Review this change to {path}. Lines marked + were added; one of them may have a bug.\n"
 LAYERS = (15, 30)  # hidden-state layers read (0 = embeddings; 30 = the last of SmolLM2-135M)
 SURPRISAL = 4  # per-line columns after the hidden states: mean, max, sum of surprisal; token count
 MAX_TOKENS = 2048  # a longer view (minified or generated code) is not read: no line is scored
-_LINE = re.compile(r"^\s*(\d+) ([+ ]) ")  # a line of `review_comments.render_hunk`
-
-
-def line_spans(view: str, offset: int, added: set[int]) -> list[tuple[int, int, int]]:
-    """Return (line number, code start, line end) character spans of a view's added lines.
-
-    Args:
-        view: A hunk rendered by `review_comments.render_hunk`.
-        offset: Where the view starts in the text the model reads.
-        added: The added line numbers.
-
-    Returns:
-        One span per added line shown, in order.
-    """
-    spans = []
-    position = offset
-    for line in view.split("\n"):
-        match = _LINE.match(line)
-        if match and int(match.group(1)) in added:
-            spans.append((int(match.group(1)), position + match.end(), position + len(line)))
-        position += len(line) + 1
-    return spans
-
-
-@contextmanager
-def _bare(model: Any) -> Iterator[None]:
-    """Run the base model: features come from it, not from an attached adapter."""
-    disable = getattr(model, "disable_adapter", None)
-    with disable() if disable is not None else nullcontext():
-        yield
 
 
 def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[int], np.ndarray]:
@@ -66,7 +35,7 @@ def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[
     Args:
         lm: A loaded model (`codeassist.llm.models.LoadedModel`).
         path: The file's path (named in the instruction line).
-        view: The hunk as `review_comments.render_hunk` shows it.
+        view: The hunk as `hunkview.render_hunk` shows it.
         added: The added line numbers.
 
     Returns:
@@ -83,7 +52,7 @@ def line_features(lm: Any, path: str, view: str, added: set[int]) -> tuple[list[
         return _no_lines(lm)
     offsets = encoded.pop("offset_mapping")[0].tolist()
     encoded = {name: tensor.to(lm.device) for name, tensor in encoded.items()}
-    with torch.inference_mode(), _bare(lm.model):
+    with torch.inference_mode(), without_adapters(lm.model):  # features come from the base model
         out = lm.model(**encoded, output_hidden_states=True)
     ids = encoded["input_ids"][0]
     logprobs = torch.log_softmax(out.logits[0, :-1].float(), dim=-1)
@@ -163,7 +132,7 @@ def score_lines(lm: Any, head: LogisticHead, path: str, view: str, added: set[in
         lm: A loaded model (the default base: the head was trained on its states).
         head: The line head.
         path: The file's path.
-        view: The hunk as `review_comments.render_hunk` shows it.
+        view: The hunk as `hunkview.render_hunk` shows it.
         added: The added line numbers.
 
     Returns:

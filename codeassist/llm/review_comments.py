@@ -16,11 +16,12 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from codeassist.docgen import sanitize
-from codeassist.gitdiff import ChangeSet, Hunk
+from codeassist.gitdiff import ChangeSet
 from codeassist.llm import prompts
+from codeassist.llm.hunkview import numbered_hunk, shown_lines
 from codeassist.llm.line_scores import score_lines, shipped_head
 from codeassist.logistic import LogisticHead
 from codeassist.llm.models import LoadedModel, load
@@ -28,46 +29,14 @@ from codeassist.review.rules.base import line_finding
 from codeassist.review.rules.llm_review import CA501
 from codeassist.units import Finding
 
-CONTEXT = 3
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
-MAX_VIEW_LINES = 40  # a longer hunk is reviewed on its first lines only (prompt length)
 MAX_VIEW_CHARS = 8000  # a wider view (minified or generated code) is not reviewed at all
 ANSWER_PREFIX = '{"line":'  # the model continues with ' null}' (no comment) or ' N, "comment": ...'
 MAX_FIX_TOKENS = 3  # tokens a one-token slip's fix may change (besides reordering them)
 _TOKEN = re.compile(r"\w+|\S")
-_VIEW_LINE = re.compile(r"^\s*(\d+) [+ ] (.*)$")  # a line of `render_hunk`
 UNEXPLAINED = "This added line looks like a one-token slip (operator, variable, literal or argument order)."
 Review = Callable[[str, str, set[int]], "tuple[int, str, str] | None"]  # (path, view, added) → comment
-
-
-def render_hunk(lines: Sequence[str], first: int, added: set[int]) -> str:
-    """Number lines for the prompt, marking the added ones with "+".
-
-    The review recipe (training/data/mine_review.py) renders its examples with this same
-    function, so the model is trained on exactly the view it is shown.
-
-    Args:
-        lines: The lines to show, in order.
-        first: The line number of `lines[0]`.
-        added: The line numbers the change added.
-
-    Returns:
-        One line per input line: number, marker, text.
-    """
-    return "\n".join(f"{n:>5} {'+' if n in added else ' '} {line}" for n, line in enumerate(lines, first))
-
-
-def shown_lines(view: str) -> dict[int, str]:
-    """Read a `render_hunk` view back: line number → code.
-
-    Args:
-        view: The rendered hunk.
-
-    Returns:
-        The code of each numbered line.
-    """
-    return {int(m.group(1)): m.group(2) for m in map(_VIEW_LINE.match, view.splitlines()) if m}
 
 
 def review_prompt(path: str, view: str) -> str:
@@ -75,30 +44,12 @@ def review_prompt(path: str, view: str) -> str:
 
     Args:
         path: The file's path.
-        view: The hunk as `render_hunk` shows it.
+        view: The hunk as `hunkview.render_hunk` shows it.
 
     Returns:
         The prompt text.
     """
     return prompts.REVIEW_HUNK.format(path=path, hunk=view)
-
-
-def numbered_hunk(text: str, hunk: Hunk) -> tuple[str, set[int]]:
-    """Render one hunk as CA501 shows it: its lines with CONTEXT around, at most MAX_VIEW_LINES.
-
-    Args:
-        text: The file's new text.
-        hunk: The hunk.
-
-    Returns:
-        The view and the added line numbers it shows.
-    """
-    lines = text.splitlines()
-    added = set(range(hunk.new_start, hunk.new_start + hunk.new_count))
-    first = max(1, hunk.new_start - CONTEXT)
-    last = min(len(lines), hunk.new_start + hunk.new_count - 1 + CONTEXT, first + MAX_VIEW_LINES - 1)
-    added &= set(range(first, last + 1))
-    return render_hunk(lines[first - 1 : last], first, added), added
 
 
 def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
@@ -202,7 +153,7 @@ def explain_line(lm: LoadedModel, path: str, view: str, line: int, probability: 
     Args:
         lm: The loaded model, with the review adapter attached.
         path: The file's path.
-        view: The hunk as `render_hunk` shows it.
+        view: The hunk as `hunkview.render_hunk` shows it.
         line: The line the head picked.
         probability: The head's probability for it, shown in the comment.
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from codeassist.llm import line_scores
-from codeassist.llm.review_comments import render_hunk
+from codeassist.llm.hunkview import line_spans, render_hunk
 from codeassist.logistic import LogisticHead
 
 BUGGY = ["def last(items):", "    if not items:", "        return None", "    return items[len(items)]", ""]
@@ -16,7 +16,7 @@ BUGGY = ["def last(items):", "    if not items:", "        return None", "    re
 
 def test_line_spans_point_at_the_code_of_added_lines() -> None:
     view = render_hunk(BUGGY, 10, {12, 13, 14})
-    spans = line_scores.line_spans(view, 5, {12, 13, 14})
+    spans = line_spans(view, 5, {12, 13, 14})
     text = "x" * 5 + view
     assert [(n, text[a:b]) for n, a, b in spans] == [
         (12, "        return None"), (13, "    return items[len(items)]"), (14, "")]

@@ -33,8 +33,9 @@ from pathlib import Path
 import numpy as np
 
 from codeassist.llm.line_scores import LAYERS, PREFIX, design, line_features
-from codeassist.llm.review_comments import numbered_hunk, shown_lines
+from codeassist.llm.hunkview import numbered_hunk, shown_lines
 from codeassist.logistic import LogisticHead
+from training.recipes.thresholds import rate_threshold
 
 _BUSY = re.compile(r"[-+*/%<>=!&|^~,\[\]]|\d+|\b(?:not|and|or|is|in)\b")
 
@@ -88,7 +89,7 @@ def real_hunks(history: Path, package: str, count: int, seed: int) -> list[dict]
         Rows with the corpus's fields (kind "real", label 0).
     """
     from codeassist import gitdiff
-    from codeassist.parsing.languages import language_for_path
+    from codeassist.review.rules.llm_review import in_scope
 
     repo = gitdiff.open_repo(history / package)
     found = []
@@ -96,8 +97,7 @@ def real_hunks(history: Path, package: str, count: int, seed: int) -> list[dict]
         if not commit.parents:
             continue
         for change in gitdiff.commit(repo, commit.hexsha).files:
-            if change.new_text is None or change.unreadable or \
-                    getattr(language_for_path(change.path), "name", None) != "python":
+            if change.new_text is None or change.unreadable or not in_scope(change.path):
                 continue
             hunks = [h for h in change.hunks if h.new_count > 0]
             for hunk in random.Random(f"{seed}{change.path}{commit.hexsha}").sample(hunks, min(2, len(hunks))):
@@ -201,13 +201,6 @@ def threshold_for(tops: list[tuple[float, bool, int, bool]], precision: float) -
     return float("inf")
 
 
-def rate_threshold(tops: list[tuple[float, bool, int, bool]], rate: float) -> float:
-    """The lowest threshold at which at most `rate` of these (clean) hunks get a comment."""
-    scores = sorted((t[0] for t in tops), reverse=True)
-    allowed = int(rate * len(scores))
-    return float(np.nextafter(scores[allowed], np.inf)) if allowed < len(scores) else -float("inf")
-
-
 def summary(arrays: dict[str, np.ndarray], scores: np.ndarray, threshold: float) -> dict[str, float]:
     """Line AUC, top-1 on buggy hunks (and a random line's), and the metrics at `threshold`."""
     from sklearn.metrics import roc_auc_score
@@ -280,9 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     busy = {name: busy_scores(arrays[name], splits[name]) for name in arrays}
     # The threshold: precision on the corpus's dev hunks, and few comments on real dev hunks.
     threshold = max(threshold_for(hunk_tops(arrays["dev"], probabilities["dev"]), config["precision"]),
-                    rate_threshold(hunk_tops(arrays["dev_real"], probabilities["dev_real"]), config["max_real_flag_rate"]))
+                    rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], probabilities["dev_real"])],
+                                   config["max_real_flag_rate"]))
     busy_threshold = max(threshold_for(hunk_tops(arrays["dev"], busy["dev"]), config["precision"]),
-                         rate_threshold(hunk_tops(arrays["dev_real"], busy["dev_real"]), config["max_real_flag_rate"]))
+                         rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], busy["dev_real"])],
+                                        config["max_real_flag_rate"]))
 
     bench_mask = arrays["test"]["hunk"] < len(bench)
     bench_arrays = {k: v[bench_mask] for k, v in arrays["test"].items() if k != "seconds"}

@@ -43,6 +43,18 @@ CA501 = Rule(
 RULES = (CA501,)
 
 
+def in_scope(path: str) -> bool:
+    """Whether CA501 reviews a file at `path` (one of its languages).
+
+    Args:
+        path: A repository-relative path.
+
+    Returns:
+        True for the languages the rule was trained on.
+    """
+    return getattr(language_for_path(path), "name", None) in CA501.languages
+
+
 def check_change(context: ChangeContext) -> Iterator[Finding]:
     """Yield the LLM's CA501 comments on the reviewed Python files of a change.
 
@@ -55,8 +67,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     """
     if context.comment is None:
         return
-    files = [c for c in context.changes.files
-             if c.path in context.reviewed and getattr(language_for_path(c.path), "name", None) in CA501.languages]
+    files = [c for c in context.changes.files if c.path in context.reviewed and in_scope(c.path)]
     if not files:
         return
     yield from context.comment(replace(context.changes, files=files))
