@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from training.recipes.train_line_head import at_threshold, busy_scores, hunk_tops, rate_threshold, threshold_for
+from training.recipes.thresholds import rate_threshold
+from training.recipes.train_line_head import at_threshold, busy_scores, hunk_tops, threshold_for
 
 # (best line's score, best line is the bug, added lines, hunk is buggy)
 TOPS = [(0.95, True, 2, True), (0.9, False, 3, False), (0.8, True, 1, True), (0.6, False, 4, True), (0.3, False, 2, False)]
@@ -23,10 +24,10 @@ def test_threshold_for_a_precision_takes_the_most_recall() -> None:
 
 
 def test_rate_threshold_flags_at_most_that_share_of_clean_hunks() -> None:
-    clean = [(score, False, 1, False) for score in (0.9, 0.8, 0.7, 0.2)]
+    clean = [0.9, 0.8, 0.7, 0.2]
     cut = rate_threshold(clean, 0.25)
-    assert sum(score >= cut for score, *_ in clean) == 1
-    assert sum(score >= rate_threshold(clean, 0.0) for score, *_ in clean) == 0
+    assert sum(score >= cut for score in clean) == 1
+    assert sum(score >= rate_threshold(clean, 0.0) for score in clean) == 0
     assert rate_threshold(clean, 1.0) == -float("inf")
 
 

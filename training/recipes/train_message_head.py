@@ -26,6 +26,7 @@ import numpy as np
 from codeassist.changesummary import summary_from_files
 from codeassist.commitmatch import FEATURES, feature_rows
 from codeassist.logistic import LogisticHead
+from training.recipes.thresholds import rate_threshold
 
 
 def load_commits(data: Path, split: str, max_per_package: int, limit: int, seed: int) -> list[dict]:
@@ -117,22 +118,6 @@ def features(found: list, cache: Path) -> np.ndarray:
     return x
 
 
-def flag_threshold(scores: np.ndarray, labels: np.ndarray, max_flag_rate: float) -> float:
-    """Return the lowest threshold that flags at most `max_flag_rate` of the real pairs.
-
-    Args:
-        scores: Scores (higher = more likely a mismatch).
-        labels: 1 for mismatched pairs, 0 for real ones.
-        max_flag_rate: Allowed share of real pairs at or above the threshold.
-
-    Returns:
-        The threshold.
-    """
-    real = np.sort(scores[labels == 0])
-    allowed = int(np.floor(max_flag_rate * len(real)))
-    return float(np.nextafter(real[len(real) - allowed - 1], np.inf)) if allowed < len(real) else float(real[0])
-
-
 def evaluate(scores: np.ndarray, labels: np.ndarray, kinds: np.ndarray, threshold: float) -> dict[str, float]:
     """Metrics of one scorer at one threshold.
 
@@ -194,7 +179,7 @@ def compare(head: LogisticHead, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
     rows = {"head": evaluate(head.probabilities(x), y, kinds, head.threshold)}
     dev_scores = baselines(x_dev)
     for name, scores in baselines(x).items():
-        rows[name] = evaluate(scores, y, kinds, flag_threshold(dev_scores[name], y_dev, max_flag_rate))
+        rows[name] = evaluate(scores, y, kinds, rate_threshold(dev_scores[name][y_dev == 0], max_flag_rate))
     return rows
 
 
@@ -220,7 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     model = LogisticRegression(C=config["c"], max_iter=1000).fit((x_train - mean) / scale, y_train)
     head = LogisticHead(mean, scale, model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
     x_dev, y_dev, _, _ = sets["dev"]
-    threshold = flag_threshold(head.probabilities(x_dev), y_dev, config["max_flag_rate"])
+    threshold = rate_threshold(head.probabilities(x_dev)[y_dev == 0], config["max_flag_rate"])
     head = LogisticHead(head.mean, head.scale, head.coef, head.intercept, threshold)
 
     report: dict[str, dict] = {}
