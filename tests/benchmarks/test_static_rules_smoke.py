@@ -7,14 +7,14 @@ No timing here; the benchmark itself prints the speed table. The end-to-end case
 from __future__ import annotations
 
 import ast
-import importlib.util
 import json
 import random
 from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "static_rules.py"
+from tests.benchmarks.conftest import load_benchmark
+
 
 GOOGLE = '''def scale(value, factor=2):
     """Scale a value.
@@ -58,10 +58,7 @@ SPHINX = '''class Store:
 @pytest.fixture(scope="module")
 def bench():
     """The benchmark script, imported as a module."""
-    spec = importlib.util.spec_from_file_location("static_rules_bench", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_benchmark("static_rules")
 
 
 def _signature_and_doc(bench, module: str) -> tuple[list[str], tuple[str, ...]]:
