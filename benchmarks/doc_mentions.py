@@ -103,14 +103,13 @@ def timed(root: Path, cache: Path, *args: str, report: bool = False) -> float:
 
 
 def in_process(root: Path, cache_dir: Path) -> None:
-    from codeassist.docchanges import doc_changes
-    from codeassist.docmatch import candidates
-    from codeassist.docscan import prose_chunks
+    from codeassist.heads.doc_mentions.targets import doc_changes
+    from codeassist.heads.doc_mentions.score import candidates
+    from codeassist.parsing.markup import prose_chunks
     from codeassist.encoders.cache import EmbeddingCache
     from codeassist.encoders.text import doc_encoder, encode_docs
-    from codeassist.pairing import pair_units
+    from codeassist.parsing.pairing import pair_units
     from codeassist.parsing.parse import parse_source
-
     texts = {p: p.read_text() for p in sorted((root / "docs").glob("*.md"))}
     start = time.perf_counter()
     chunks = [c for text in texts.values() for c in prose_chunks(text, ".md")]

@@ -10,7 +10,7 @@ Configurations, in one run:
 - base: SmolLM2-135M-Instruct zero-shot, no adapter;
 - adapter: the LoRA docstring adapter (default: the shipped one);
 - adapter+retrieved: the adapter, with the 2 most similar documented functions of the same
-  package (BM25 over code, `codeassist.matching.BM25`) shown as examples of the style.
+  package (BM25 over code, `codeassist.encoders.lexical.BM25`) shown as examples of the style.
 
 It also renders the full docstring (structure from the code's facts, the model's summary) for
 every function, writes it into the code and runs the real CA1xx rules: the share passing must
@@ -111,11 +111,12 @@ def main(argv: list[str] | None = None) -> int:
     import torch
     from datasets import load_from_disk
 
-    from codeassist.docedit import apply_docstring
-    from codeassist.docgen import Prose, facts_of, render, sanitize, SUMMARY_CHARS
+    from codeassist.generate.docedit import apply_docstring
+    from codeassist.generate.docformat import SUMMARY_CHARS, Prose, facts_of, render
+    from codeassist.llm.answers import sanitize
     from codeassist.llm import generation, models
-    from codeassist.llm.docstrings import summary_prompt
-    from codeassist.matching import BM25
+    from codeassist.generate.docstrings import summary_prompt
+    from codeassist.encoders.lexical import BM25
     from codeassist.parsing.parse import parse_source
     from codeassist.review.engine import check_text
     from codeassist.review.selection import Selection
@@ -150,7 +151,6 @@ def main(argv: list[str] | None = None) -> int:
             user = summary_prompt(row["code"][:1200], "function", "python")
             if config == "adapter+retrieved":
                 from codeassist.llm import prompts
-
                 user = prompts.EXAMPLES_HEADER.format(examples=_examples(test, row, bm25)) + user
             raw = generation.chat(lm, user, max_new_tokens=40, stop=("\n",), adapter=config != "base")
             summary = sanitize(raw, SUMMARY_CHARS, sentence=True)

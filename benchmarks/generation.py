@@ -104,7 +104,6 @@ def fast_variant(fmt: str, base, ids) -> Callable[[], list[int]]:  # noqa: ANN00
         A function that generates NEW_TOKENS tokens and returns them.
     """
     from codeassist.llm import fastdecode, fastweights
-
     weights = fastweights.Weights(base, fmt)
     prompt = ids[0].tolist()
     return lambda: fastdecode.greedy(weights, prompt, max_new_tokens=NEW_TOKENS, eos=set()).tokens
@@ -162,7 +161,6 @@ def agreement(lm, formats: list[str], llama=None) -> dict[str, tuple[int, float]
     import torch
 
     from codeassist.llm import fastdecode, fastweights
-
     eos = {lm.model.generation_config.eos_token_id}
     weights = {fmt: fastweights.Weights(lm.model, fmt) for fmt in formats}
     decoders: dict[str, Callable[[list[int]], list[int]]] = {
@@ -210,7 +208,6 @@ def main(argv: list[str] | None = None) -> int:
     import torch
 
     from codeassist.llm import fastdecode, fastweights, models
-
     if args.threads:
         torch.set_num_threads(args.threads)
     threads = torch.get_num_threads()

@@ -29,7 +29,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from codeassist.encoders.text import MiniLM  # noqa: E402
-from codeassist.matching import BM25, cosine, rrf  # noqa: E402
+from codeassist.encoders.lexical import BM25, cosine, rrf  # noqa: E402
 from codeassist.parsing.ast_seq import linearise  # noqa: E402
 
 DATA = Path("~/.cache/codeassist-data/pairs").expanduser()
@@ -132,7 +132,6 @@ def _unsorted(encoder: MiniLM, texts: list[str], batch_size: int = 32) -> float:
     import torch
 
     from codeassist.encoders.text import pool
-
     start = time.perf_counter()
     with torch.inference_mode():
         for i in range(0, len(texts), batch_size):

@@ -1,5 +1,4 @@
 """`python -m codeassist`."""
 
-from codeassist.cli import main
-
+from codeassist.cli.main import main
 raise SystemExit(main())

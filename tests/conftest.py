@@ -1,4 +1,4 @@
-"""Shared test helpers: run the real CLI as a process, make real git repositories."""
+"""Shared test helpers: run the real CLI as a process, make real git repositories, load the LLM once."""
 
 from __future__ import annotations
 
@@ -48,3 +48,30 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory):
     """Keep the parse cache of every test run (and its CLI subprocesses) out of the user's."""
     os.environ["CODEASSIST_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
     yield
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _shared_model_cache(_private_cache):  # noqa: ANN001, PT004 - runs after the private cache
+    """Share one converted copy of the default model between test runs.
+
+    `_private_cache` points CODEASSIST_CACHE_DIR at a fresh directory; converting the GGUF
+    there would cost ~25 s per run, so its `llm` subdirectory is linked to the user's real
+    model cache and the conversion happens once per machine.
+    """
+    from platformdirs import user_cache_dir
+
+    shared = Path(user_cache_dir("codeassist")) / "llm"
+    shared.mkdir(parents=True, exist_ok=True)
+    link = Path(os.environ["CODEASSIST_CACHE_DIR"]) / "llm"
+    if not link.exists():
+        link.symlink_to(shared, target_is_directory=True)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    yield
+
+
+@pytest.fixture(scope="session")
+def lm():
+    """The real default model on CPU, loaded once for the session."""
+    from codeassist.llm.models import load
+
+    return load(None, "cpu")

@@ -13,7 +13,7 @@ HEAVY = ("torch", "transformers", "peft", "accelerate", "datasets", "git")
 def test_check_and_outline_do_not_import_torch(tmp_path: Path):
     script = (
         "import sys\n"
-        "from codeassist.cli import main\n"
+        "from codeassist.cli.main import main\n"
         f"main(['check', {str(FIXTURES)!r}, '--format', 'sarif', '--output', {str(tmp_path / 'o')!r}])\n"
         f"main(['outline', {str(FIXTURES / 'python' / 'sample.py')!r}, '--format', 'json'])\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"

@@ -83,7 +83,7 @@ def linearise_all(snippets: list[str], language: str) -> list[str]:
 
     Args:
         snippets: The sources of functions, methods or classes.
-        language: A key of `codeassist.parsing.languages.LANGUAGES`.
+        language: A key of `codeassist.languages.LANGUAGES`.
 
     Returns:
         Their AST word sequences.
@@ -97,7 +97,7 @@ def encode_code(snippets: list[str], language: str, *, cache: EmbeddingCache | N
     Args:
         snippets: The source of one function, method or class each, with or without its
             documentation (it is dropped before encoding).
-        language: A key of `codeassist.parsing.languages.LANGUAGES`, e.g. "python".
+        language: A key of `codeassist.languages.LANGUAGES`, e.g. "python".
         cache: An embedding cache to read from and fill, or None.
 
     Returns:
@@ -106,7 +106,7 @@ def encode_code(snippets: list[str], language: str, *, cache: EmbeddingCache | N
     Raises:
         ValueError: When the language is not one codeassist parses.
     """
-    from codeassist.parsing.languages import LANGUAGES
+    from codeassist.languages import LANGUAGES
 
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; one of {', '.join(LANGUAGES)}")

@@ -105,7 +105,6 @@ class MiniLM:
         import numpy as np
 
         from codeassist.encoders.bert_numpy import length_batches
-
         torch = _torch()
         out = np.zeros((len(texts), self.model.config.hidden_size), dtype=np.float32)
         if not texts:

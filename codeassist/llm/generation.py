@@ -130,7 +130,6 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
     import torch
 
     from codeassist.llm import fastdecode, fastweights
-
     context = nullcontext() if adapter else without_adapters(lm.model)
     with torch.inference_mode(), context:
         if fastweights.supported(lm.model, lm.device) is None:

@@ -64,14 +64,13 @@ def linearise(source: str, language: str, *, max_words: int = MAX_WORDS) -> str:
 
     Args:
         source: A function, method or class, with or without its documentation.
-        language: A key of `codeassist.parsing.languages.LANGUAGES`.
+        language: A key of `codeassist.languages.LANGUAGES`.
         max_words: Stop after this many words; the encoder truncates anyway.
 
     Returns:
         The words joined by single spaces.
     """
-    from codeassist.parsing.languages import parser
-
+    from codeassist.languages import parser
     text = textwrap.dedent(source.expandtabs(4).strip("\n"))
     tree = parser(language).parse(text.encode("utf-8"))
     for retry in _retries(text, language) if tree.root_node.has_error else ():

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from codeassist.units import DocItem, ParsedDoc
+from codeassist.records import DocItem, ParsedDoc
 
 PYTHON = "python"
 JSDOC = "jsdoc"
@@ -350,19 +350,16 @@ def _parse_sphinx(lines: list[str], text: str) -> ParsedDoc:
 
 def _parse_jsdoc(text: str) -> ParsedDoc:
     from codeassist.parsing import doctags
-
     return doctags.parse(text, style="jsdoc")
 
 
 def _parse_javadoc(text: str) -> ParsedDoc:
     from codeassist.parsing import doctags
-
     return doctags.parse(text, style="javadoc")
 
 
 def _parse_rustdoc(text: str) -> ParsedDoc:
     from codeassist.parsing import rustdoc
-
     return rustdoc.parse(text)
 
 

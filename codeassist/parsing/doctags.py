@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from codeassist.parsing.docstrings import parse_doc, summary_of
 from codeassist.parsing.nodes import span, text
-from codeassist.units import Doc, DocItem, ParsedDoc
+from codeassist.records import Doc, DocItem, ParsedDoc
 
 if TYPE_CHECKING:
     from tree_sitter import Node

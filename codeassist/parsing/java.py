@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from codeassist.parsing.docstrings import JAVADOC
 from codeassist.parsing.doctags import comment_doc
 from codeassist.parsing.nodes import text, unique, walk_body
-from codeassist.units import CLASS, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
+from codeassist.records import CLASS, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from codeassist.parsing.docstrings import JSDOC
 from codeassist.parsing.doctags import comment_doc
 from codeassist.parsing.nodes import text, unique, walk_body
-from codeassist.units import CLASS, POSITIONAL, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
+from codeassist.records import CLASS, POSITIONAL, RECEIVER, VAR_POSITIONAL, CodeUnit, Doc, Param
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -14,9 +14,9 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from codeassist.parsing.languages import LANGUAGES, parser, query
+from codeassist.languages import LANGUAGES, parser, query
 from codeassist.parsing.nodes import first_error_line, span, text
-from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
+from codeassist.records import CLASS, FUNCTION, METHOD, CodeUnit
 
 if TYPE_CHECKING:
     from tree_sitter import Node

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from codeassist.parsing.docstrings import PYTHON, parse_doc
 from codeassist.parsing.nodes import span, text, unique, walk_body
-from codeassist.units import (
+from codeassist.records import (
     CLASS,
     KEYWORD_ONLY,
     METHOD,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from codeassist.parsing.docstrings import summary_of
-from codeassist.units import DocItem, ParsedDoc
+from codeassist.records import DocItem, ParsedDoc
 
 _SECTIONS = {
     "arguments": "params",

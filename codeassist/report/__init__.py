@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from codeassist.review.rules.base import Rule
-    from codeassist.units import CheckResult
+    from codeassist.records import CheckResult
 
 FORMATS: dict[str, str] = {
     "text": "codeassist.report.text",

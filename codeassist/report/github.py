@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from codeassist.report.text import sorted_findings
-
 if TYPE_CHECKING:
     from codeassist.review.rules.base import Rule
-    from codeassist.units import CheckResult, Finding
+    from codeassist.records import CheckResult, Finding
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 # GitHub turns at most this many commands of each type into annotations per step.

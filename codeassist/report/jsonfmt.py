@@ -7,10 +7,9 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from codeassist.report.text import sorted_findings
-
 if TYPE_CHECKING:
     from codeassist.review.rules.base import Rule
-    from codeassist.units import CheckResult
+    from codeassist.records import CheckResult
 
 
 def render(result: CheckResult, rules: Mapping[str, Rule]) -> str:

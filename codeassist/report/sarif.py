@@ -9,10 +9,9 @@ from urllib.parse import quote
 
 import codeassist
 from codeassist.report.text import sorted_findings
-
 if TYPE_CHECKING:
     from codeassist.review.rules.base import Rule
-    from codeassist.units import CheckResult, Finding
+    from codeassist.records import CheckResult, Finding
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/codeassist/"

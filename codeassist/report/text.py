@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from codeassist.review.rules.base import Rule
-    from codeassist.units import CheckResult, Finding
+    from codeassist.records import CheckResult, Finding
 
 
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:

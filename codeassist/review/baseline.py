@@ -11,7 +11,7 @@ from collections import Counter
 from pathlib import Path
 
 from codeassist.errors import CodeassistError
-from codeassist.units import Finding
+from codeassist.records import Finding
 
 VERSION = 1
 
@@ -23,8 +23,7 @@ def write(path: Path, findings: list[Finding]) -> None:
         path: Where to write.
         findings: The findings to accept.
     """
-    from codeassist.outputs import write_atomic
-
+    from codeassist.storage import write_atomic
     counts = Counter(f.fingerprint for f in findings)
     entries = {}
     for finding in sorted(findings, key=lambda f: (f.path, f.line, f.rule)):

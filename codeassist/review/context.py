@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from codeassist.gitdiff import ChangeSet
-from codeassist.pairing import UnitChange
-from codeassist.units import Finding
+from codeassist.changes.gitdiff import ChangeSet
+from codeassist.parsing.pairing import UnitPair
+from codeassist.records import Finding
 
 
 @dataclass
@@ -16,7 +16,7 @@ class ChangeContext:
 
     Attributes:
         changes: The ChangeSet.
-        units: (path, UnitChange) for every unit on either side of the changed files.
+        units: (path, UnitPair) for every unit on either side of the changed files.
         read: Reads a file as it is after the change (None when unreadable).
         paths: Lists every file after the change.
         messages: (commit sha or "", message) for each commit message under review.
@@ -29,7 +29,7 @@ class ChangeContext:
     """
 
     changes: ChangeSet
-    units: list[tuple[str, UnitChange]] = field(default_factory=list)
+    units: list[tuple[str, UnitPair]] = field(default_factory=list)
     read: Callable[[str], str | None] = lambda path: None
     paths: Callable[[], list[str]] = lambda: []
     messages: list[tuple[str, str]] = field(default_factory=list)

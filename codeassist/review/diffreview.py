@@ -13,17 +13,17 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import pathspec
 
-from codeassist.gitdiff import DELETED, ChangeSet, FileChange
-from codeassist.pairing import UnitChange, pair_units
-from codeassist.parsecache import parse_cached
-from codeassist.parsing.languages import language_for_path
+from codeassist.changes.gitdiff import DELETED, ChangeSet, FileChange
+from codeassist.parsing.pairing import UnitPair, pair_units
+from codeassist.parsing.cache import parse_cached
+from codeassist.languages import language_for_path
 from codeassist.review import suppression
 from codeassist.review.context import ChangeContext
 from codeassist.review.engine import check_parsed, with_severity
 from codeassist.review.limits import DEFAULT_MAX_DIFF_LINES, DEFAULT_MAX_FILES
 from codeassist.review.rules import CHANGE_FAMILIES
 from codeassist.review.selection import Selection
-from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
+from codeassist.records import CheckResult, CodeUnit, Finding, Skipped
 
 
 def review_changeset(
@@ -122,14 +122,14 @@ def _skip_reason(
     return None
 
 
-def _unit_changes(change: FileChange, units: list[CodeUnit], language: str, use_cache: bool) -> list[UnitChange]:
+def _unit_changes(change: FileChange, units: list[CodeUnit], language: str, use_cache: bool) -> list[UnitPair]:
     old_units: list[CodeUnit] = []
     if change.old_text is not None:
         old_units = parse_cached(change.old_text, language, change.old_path, enabled=use_cache).units
     return pair_units(old_units, units, change.added_lines)
 
 
-def _filter(findings: list[Finding], change: FileChange, unit_changes: list[UnitChange], mode: str) -> list[Finding]:
+def _filter(findings: list[Finding], change: FileChange, unit_changes: list[UnitPair], mode: str) -> list[Finding]:
     if mode in ("file", "nofilter"):
         return findings
     lines = change.added_lines if mode == "added" else change.context_lines

@@ -10,15 +10,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 
 from codeassist.errors import log_exception
-from codeassist.files import SourceFile, read_source
-from codeassist.parsecache import parse_cached
+from codeassist.changes.files import SourceFile, read_source
+from codeassist.parsing.cache import parse_cached
 from codeassist.parsing.parse import ParseResult
 from codeassist.review import suppression
 from codeassist.review.rules import FAMILIES, unit_checks
 from codeassist.review.rules.base import line_finding
 from codeassist.review.rules.meta import CA001
 from codeassist.review.selection import Selection
-from codeassist.units import CheckResult, CodeUnit, Finding, Skipped
+from codeassist.records import CheckResult, CodeUnit, Finding, Skipped
 
 
 def check_files(

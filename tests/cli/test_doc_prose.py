@@ -103,7 +103,7 @@ def test_unrelated_change_never_loads_the_encoder(project: Path):
     (project / "client.py").write_text(CLIENT.replace("(rows)", "(cells)").replace("return rows", "return cells"))
     git(project, "add", "-A")
     script = (
-        "import sys\nfrom codeassist.cli import main\n"
+        "import sys\nfrom codeassist.cli.main import main\n"
         "main(['review', '--format', 'json'])\n"
         "print(sorted(m for m in ('torch', 'transformers') if m in sys.modules))\n"
     )

@@ -41,7 +41,6 @@ CHANGES = {
 def test_drift_score_api(case):
     import codeassist
     from codeassist.parsing.parse import parse_source
-
     new, stale = CHANGES[case]
     old_unit = parse_source(OLD, "python").units[0]
     new_unit = parse_source(new, "python").units[0]

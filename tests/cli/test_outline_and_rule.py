@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from codeassist.review.rules import all_rules
-
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 

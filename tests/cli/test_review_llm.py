@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from codeassist import gitdiff
+from codeassist.changes import gitdiff
 from codeassist.review.diffreview import review_changeset
 from codeassist.review.selection import Selection
-from codeassist.units import Finding
+from codeassist.records import Finding
 from tests.conftest import git
 
 BEFORE = "def last(items):\n    return items[len(items) - 1]\n\n\ndef first(items):\n    return items[0]\n"

@@ -12,7 +12,6 @@ import pytest
 import codeassist
 from codeassist.encoders.cache import EmbeddingCache
 from codeassist.encoders.code import adapter_dir, encoder_id
-
 ADD = "def add_numbers(a, b):\n    total = a + b\n    return total\n"
 READ = "def read_file(path):\n    with open(path) as handle:\n        return handle.read()\n"
 SNIPPETS = {
@@ -80,7 +79,7 @@ def test_cached_vectors_equal_fresh_ones(tmp_path: Path):
 
 
 def test_import_codeassist_and_encoders_stays_light():
-    script = ("import sys, codeassist, codeassist.encoders, codeassist.index, codeassist.matching\n"
+    script = ("import sys, codeassist, codeassist.encoders, codeassist.search.index, codeassist.encoders.lexical\n"
               "print(sorted(m for m in ('torch', 'transformers', 'peft', 'bm25s') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"

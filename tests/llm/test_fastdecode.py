@@ -9,7 +9,6 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the usual alias
 
 from codeassist.llm import fastdecode, fastweights, generation, prompts
-
 TOKENS = 32
 
 

@@ -11,8 +11,6 @@ import pytest
 from codeassist.errors import CodeassistError
 from codeassist.llm import models
 from codeassist.llm.generation import chat
-
-
 def test_cache_root_follows_the_environment(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("CODEASSIST_CACHE_DIR", str(tmp_path))
     assert models.cache_root() == tmp_path / "llm"

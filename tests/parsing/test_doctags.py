@@ -6,7 +6,7 @@ import pytest
 
 from codeassist.parsing.docstrings import JAVADOC, JSDOC, parse_doc
 from codeassist.parsing.doctags import comment_text, parse
-from codeassist.units import DocItem
+from codeassist.records import DocItem
 
 
 @pytest.mark.parametrize(
@@ -140,6 +140,5 @@ def test_comment_text_keeps_lines(raw, text):
 
 def test_lodash_hidden_param_tag_is_a_param():
     from codeassist.parsing.doctags import parse
-
     parsed = parse("Some.\n@param {Array} collection The collection.\n@param- {Object} [guard] Enables use as an iteratee.\n")
     assert [item.name for item in parsed.params] == ["collection", "guard"]

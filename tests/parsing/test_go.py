@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codeassist.parsing.parse import parse_source
-from codeassist.units import CLASS, FUNCTION, METHOD, CodeUnit
+from codeassist.records import CLASS, FUNCTION, METHOD, CodeUnit
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "go" / "sample.go"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from codeassist.parsing.parse import parse_source
-from codeassist.units import CodeUnit
+from codeassist.records import CodeUnit
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 FILES = {

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from codeassist.parsing.parse import parse_source
-
 FIXTURE = Path(__file__).parents[1] / "fixtures" / "python" / "sample.py"
 
 

@@ -13,7 +13,7 @@ import pytest
 import codeassist
 from codeassist.report import FORMATS, github, jsonfmt, rdjsonl, render, sarif, text
 from codeassist.review.rules.base import Rule
-from codeassist.units import CheckResult, Finding, Skipped
+from codeassist.records import CheckResult, Finding, Skipped
 
 # Every character some format has to escape or encode, in one message.
 TRICKY = "100% sure: `x`, y\nnext line\r\nparamètre «ñ» — 名前 ✓"

@@ -6,8 +6,6 @@ import pytest
 
 from codeassist.review.selection import Selection
 from codeassist.review.suppression import scan
-
-
 @pytest.mark.parametrize(
     ("select", "ignore", "rule", "enabled"),
     [

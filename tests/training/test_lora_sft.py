@@ -32,7 +32,6 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from transformers import LlamaConfig, LlamaForCausalLM
 
     from codeassist.llm import models
-
     # Reuse the machine's one conversion of the packaged GGUF for its tokenizer (not per run).
     saved = os.environ.get("CODEASSIST_CACHE_DIR")
     os.environ["CODEASSIST_CACHE_DIR"] = user_cache_dir("codeassist")

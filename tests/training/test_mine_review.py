@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from codeassist.llm.review_comments import parse_answer
-from codeassist.parsing.languages import parser
+from codeassist.heads.llm_review.comments import parse_answer
+from codeassist.languages import parser
 from training.data.mine_review import NO_COMMENT, bug_edits, examples_for, mine
 
 CODE = '''def window(items, size, step=1, strict=False):

@@ -32,8 +32,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from codeassist.parsing.languages import language_for_path
-
+from codeassist.languages import language_for_path
 SPLITS = ("train", "dev", "test")
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s?(.*)$")
 _PATCH_PREFIX = re.compile(r"^\s*(\[PATCH[^\]]*\]\s*)+", re.I)

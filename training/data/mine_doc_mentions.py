@@ -3,8 +3,8 @@
 Between consecutive released sdists of a package (the ones `mine_drift.py` built its history
 from; its repositories keep only Python files, so the sdists are read again here, docs and
 all), every removed public unit and every unit that lost or renamed a parameter is a
-`DocChange`, and every prose chunk of the old release's README and docs/ is a candidate for
-the change it scores best against (`codeassist.docmatch.best_matches` without a threshold).
+`MentionTarget`, and every prose chunk of the old release's README and docs/ is a candidate for
+the change it scores best against (`codeassist.heads.doc_mentions.score.best_matches` without a threshold).
 
 Label 1: the release edited or dropped the chunk, and the edit took out the unit's name, one
 of its distinctive name words or a removed parameter that the chunk used. Label 0: anything
@@ -25,14 +25,13 @@ from pathlib import Path, PurePosixPath
 from training.data.mine_drift import _find_archive
 from training.data.mine_pairs import SKIP_DIRS
 
-from codeassist.docchanges import DocChange, doc_changes, is_prose_doc, text_words
-from codeassist.docmatch import FEATURES, candidates, evidence
-from codeassist.docscan import code_lines, prose_chunks
-from codeassist.pairing import pair_units
+from codeassist.heads.doc_mentions.targets import MentionTarget, doc_changes, is_prose_doc, text_words
+from codeassist.heads.doc_mentions.score import FEATURES, candidates, evidence
+from codeassist.parsing.markup import code_lines, prose_chunks
+from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
 from codeassist.review.context import ChangeContext
-from codeassist.review.rules import docs_mentions
-
+from codeassist.review.rules import doc_mentions
 def read_release(archive: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Return the Python sources and the user docs of an sdist, by path inside it."""
     members: dict[str, bytes] = {}
@@ -58,7 +57,7 @@ def read_release(archive: Path) -> tuple[dict[str, str], dict[str, str]]:
     return code, docs
 
 
-def release_changes(old_code: dict[str, str], new_code: dict[str, str]) -> tuple[list, list[DocChange]]:
+def release_changes(old_code: dict[str, str], new_code: dict[str, str]) -> tuple[list, list[MentionTarget]]:
     """Pair every unit of two releases; return the pairs and the DocChanges among them."""
     pairs = []
     for path in sorted(set(old_code) | set(new_code)):
@@ -75,9 +74,9 @@ def release_changes(old_code: dict[str, str], new_code: dict[str, str]) -> tuple
 
 def lexical_lines(pairs: list, path: str, text: str) -> set[int]:
     """Lines of a document that the lexical CA301 reports for this change."""
-    units, params = docs_mentions._removed_code(ChangeContext(changes=None, units=pairs))
+    units, params = doc_mentions._removed_code(ChangeContext(changes=None, units=pairs))
     lines = code_lines(text, PurePosixPath(path).suffix)
-    return {f.line for f in docs_mentions._mentions(path, lines, units, params, {})}
+    return {f.line for f in doc_mentions._mentions(path, lines, units, params, {})}
 
 
 def _words_of(text: str) -> str:
@@ -95,7 +94,7 @@ def edit_of(chunk_text: str, new_chunks: list[str]) -> tuple[bool, set[str], set
     return True, before, before - (text_words(closest[0]) if closest else set())
 
 
-def label(before: set[str], removed: set[str], change: DocChange, name: str) -> int:
+def label(before: set[str], removed: set[str], change: MentionTarget, name: str) -> int:
     """Label a candidate from the chunk's words and the words its edit took out.
 
     A removed unit: the chunk names it (the identifier, or all of two or more name words)

@@ -32,10 +32,10 @@ from pathlib import Path, PurePosixPath
 
 from training.data.mine_pairs import SKIP_DIRS, code_without_doc
 
-from codeassist import gitdiff
-from codeassist.pairing import pair_units
+from codeassist.changes import gitdiff
+from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
-from codeassist.units import CLASS, RECEIVER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit
+from codeassist.records import CLASS, RECEIVER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit
 
 COLUMNS = ("package", "source", "kind", "path", "qualname", "old_doc", "old_code", "new_code",
            "new_doc", "label", "versions")

@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 
 from codeassist.parsing.ast_seq import linearise
-from codeassist.parsing.languages import language_for_path
+from codeassist.languages import language_for_path
 from codeassist.parsing.parse import parse_source
-from codeassist.units import CLASS, CodeUnit
+from codeassist.records import CLASS, CodeUnit
 
 SKIP_DIRS = frozenset({
     "test", "tests", "testing", "_vendor", "vendor", "vendored", "extern", "_distutils",

@@ -6,7 +6,7 @@ a one-token bug fits — a comparison or binary operator, an integer bound (off 
 positional call arguments, a variable read (another in-scope name), an `if`/`while`
 condition (negated), a literal (True/False, 0/1, "") — and one is injected. The mutated
 function is shown as the new side of a change, numbered exactly as the product numbers a
-hunk (`codeassist.llm.hunkview.render_hunk`), and the target names the line, the bug
+hunk (`codeassist.changes.hunkview.render_hunk`), and the target names the line, the bug
 and the fix; the suggestion is the original line.
 
 Negatives teach the model to stay quiet (`{"line": null}`): a local variable renamed
@@ -28,10 +28,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from codeassist.llm.hunkview import CONTEXT, render_hunk
-from codeassist.parsing.languages import parser
+from codeassist.changes.hunkview import CONTEXT, render_hunk
+from codeassist.languages import parser
 from codeassist.parsing.nodes import first_error_line
-
 COLUMNS = ("package", "path", "qualname", "kind", "label", "view", "added", "bug_line", "answer",
            "old_code", "new_code")
 NO_COMMENT = '{"line": null}'

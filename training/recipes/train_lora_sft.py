@@ -3,10 +3,10 @@
 One script for a CPU smoke run, one GPU, or many through `accelerate launch`. The task is
 read from the config; `docstring` trains (code without its docstring → the docstring's first
 paragraph) on the mined pairs of training/data/mine_pairs.py, split by package, with the
-exact prompt the product uses (codeassist.llm.docstrings.summary_prompt), so what is trained
+exact prompt the product uses (codeassist.generate.docstrings.summary_prompt), so what is trained
 is what runs. `review` trains CA501 answers (a numbered hunk → JSON naming the buggy line, or
 `{"line": null}`) on the examples of training/data/mine_review.py, with the product's
-prompt (codeassist.llm.review_comments.review_prompt). Only the answer tokens carry loss.
+prompt (codeassist.heads.llm_review.comments.review_prompt). Only the answer tokens carry loss.
 
 Checkpoints (adapter + optimizer + scheduler + step) go to OUT/checkpoints/step-N; `--resume`
 continues from the newest. The final adapter is saved with peft's `save_pretrained`.
@@ -90,14 +90,12 @@ def build_examples(config: dict[str, Any], split: str, limit: int) -> list[dict[
     """
     from datasets import load_from_disk
 
-    from codeassist.llm.docstrings import summary_prompt
-
+    from codeassist.generate.docstrings import summary_prompt
     data = load_from_disk(str(Path(config["data"]).expanduser()))[split]
     if config["task"] == "review":
         # Rows of training/data/mine_review.py: a numbered hunk view and its JSON target,
-        # in the product's prompt (codeassist.llm.review_comments.review_prompt).
-        from codeassist.llm.review_comments import review_prompt
-
+        # in the product's prompt (codeassist.heads.llm_review.comments.review_prompt).
+        from codeassist.heads.llm_review.comments import review_prompt
         rows = list(data)
         random.Random(config["seed"]).shuffle(rows)
         return [{"prompt": review_prompt(r["path"], r["view"]), "answer": r["answer"]} for r in rows[:limit]]
@@ -122,7 +120,6 @@ def tokenize(example: dict[str, str], tokenizer: Any, max_len: int) -> dict[str,
         input_ids and labels.
     """
     from codeassist.llm import prompts
-
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": example["prompt"]}]
     prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
@@ -196,7 +193,6 @@ def main(argv: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
 
     from codeassist.llm.generation import DEFAULT_BASE_ID
     from codeassist.llm.models import is_default, resolve
-
     accelerator = Accelerator(gradient_accumulation_steps=int(config["grad_accum"]))
     out = Path(config["out"]).expanduser()
     base = resolve(config["base_model"])

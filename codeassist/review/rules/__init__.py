@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from types import ModuleType
 
-from codeassist.review.rules import commit_message, docs_mentions, drift_rules, llm_review, meta, signature
+from codeassist.review.rules import commit_message, doc_mentions, doc_drift, llm_review, meta, signature
 from codeassist.review.rules.base import Rule
-from codeassist.units import CodeUnit, Finding
+from codeassist.records import CodeUnit, Finding
 
 # Families whose rules look at one unit at a time (`check(unit)`); `check` and `review` run them.
 FAMILIES: dict[str, ModuleType] = {
@@ -17,8 +17,8 @@ FAMILIES: dict[str, ModuleType] = {
 
 # Families whose rules look at a whole change (`check_change(context)`); only `review` runs them.
 CHANGE_FAMILIES: dict[str, ModuleType] = {
-    "CA2": drift_rules,
-    "CA3": docs_mentions,
+    "CA2": doc_drift,
+    "CA3": doc_mentions,
     "CA4": commit_message,
     "CA5": llm_review,
 }

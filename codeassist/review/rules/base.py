@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codeassist.units import CodeUnit, Finding
+from codeassist.records import CodeUnit, Finding
 
 ERROR = "error"
 WARNING = "warning"

@@ -1,6 +1,6 @@
 """CA4xx: commit messages that do not describe their change.
 
-CA401 compares a message with the change it is committed with (codeassist/commitmatch.py: a
+CA401 compares a message with the change it is committed with (codeassist/heads/commit_message/score.py: a
 head trained on real messages and diffs) and reports a message that describes some other
 change. CA402 catches messages that say nothing at all ("wip", "fix", "update"). Messages git
 writes itself (merges, reverts, `fixup!`/`squash!`/`amend!`) are never judged.
@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from codeassist.gitdiff import ChangeSet
+from codeassist.changes.gitdiff import ChangeSet
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import WARNING, Rule, line_finding
-from codeassist.units import Finding
+from codeassist.records import Finding
 
 CA401 = Rule(
     id="CA401",
@@ -139,17 +139,18 @@ def _mismatch(message: str, changes: ChangeSet | None) -> str | None:
     """Explain why a message seems to describe another change, or return None."""
     if changes is None:
         return None
-    from codeassist import changesummary, commitmatch
     from codeassist.encoders.text import encode_docs
+    from codeassist.heads.commit_message.score import feature_rows, shipped_head
+    from codeassist.heads.commit_message.summary import changed_names, summary_from_changeset
 
-    summary = changesummary.summary_from_changeset(changes)
+    summary = summary_from_changeset(changes)
     if not summary.paths or not (summary.added or summary.removed):
         return None
-    head = commitmatch.shipped_head()
-    probability = float(head.probabilities(commitmatch.feature_rows([(message, summary)], encode_docs))[0])
+    head = shipped_head()
+    probability = float(head.probabilities(feature_rows([(message, summary)], encode_docs))[0])
     if probability < head.threshold:
         return None
-    names = changesummary.changed_names(summary)[:3] or list(summary.paths[:3])
+    names = changed_names(summary)[:3] or list(summary.paths[:3])
     shown = ", ".join(f"`{name}`" for name in names)
     return (f"the message does not seem to describe this change (it changes {shown}; "
             f"mismatch probability {probability:.2f}); describe what this commit changes")

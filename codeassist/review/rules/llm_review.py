@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import replace
 
-from codeassist.parsing.languages import language_for_path
+from codeassist.languages import language_for_path
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import INFO, Rule
-from codeassist.units import Finding
+from codeassist.records import Finding
 
 CA501 = Rule(
     id="CA501",
@@ -23,7 +23,7 @@ CA501 = Rule(
     summary="The local language model thinks an added line has a bug, and says how to fix it.",
     what="With `codeassist review --llm` (or `llm = true` in [tool.codeassist]), each hunk of a "
     "changed Python file is read once by the local LLM (SmolLM2-135M-Instruct); a line head on "
-    "its hidden states and token surprisal (codeassist/assets/review-scorer) gives each added "
+    "its hidden states and token surprisal (codeassist/assets/llm-review-head) gives each added "
     "line the probability that it is a bug. Only a hunk's best line is reported, and only when "
     "it clears the head's threshold; the shipped `review` LoRA adapter then says what is wrong "
     "and suggests the fixed line, and the message ends with the head's score. At most three "

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from codeassist.review.rules.base import WARNING, Rule
-from codeassist.units import CodeUnit, Finding
+from codeassist.records import CodeUnit, Finding
 
 CA001 = Rule(
     id="CA001",

@@ -12,9 +12,9 @@ import re
 from collections.abc import Iterator
 
 from codeassist.parsing.docstrings import clean_name
-from codeassist.parsing.languages import LANGUAGES
+from codeassist.languages import LANGUAGES
 from codeassist.review.rules.base import INFO, WARNING, Rule, make_finding
-from codeassist.units import CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, CodeUnit, Doc, Finding
+from codeassist.records import CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, CodeUnit, Doc, Finding
 
 CA101 = Rule(
     id="CA101",

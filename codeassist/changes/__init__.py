@@ -1,0 +1,1 @@
+"""What changed: git change sets, the file walk, the numbered hunk view."""

@@ -1,0 +1,205 @@
+"""Which files to check, and reading them safely.
+
+Directories are walked with the usual build/vendor directories pruned; `.gitignore` is
+honoured through git itself when the root is a git work tree (so nested ignore files and
+global excludes count), else through the root `.gitignore`. Config `exclude` patterns apply
+even to files named on the command line, so a pre-commit hook that passes every staged file
+still skips them.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+from codeassist.errors import CodeassistError
+from codeassist.languages import language_for_path
+from codeassist.records import Skipped
+
+PRUNED_DIRS = frozenset({
+    ".git", ".hg", ".svn", ".venv", ".tox", ".nox", "node_modules", "__pycache__",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist", "target",
+})
+_BINARY_PROBE = 8192
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to check.
+
+    Attributes:
+        path: Where it is on disk.
+        rel: Its path relative to the project root, `/`-separated (absolute when outside).
+        language: The language registry name.
+    """
+
+    path: Path
+    rel: str
+    language: str
+
+
+def find_root(start: Path) -> Path:
+    """Return the project root for `start`: the nearest git work tree, else pyproject.toml.
+
+    Args:
+        start: A file or directory.
+
+    Returns:
+        The root directory; `start`'s directory when neither marker is found.
+    """
+    start = start.resolve()
+    here = start if start.is_dir() else start.parent
+    for candidate in (here, *here.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    for candidate in (here, *here.parents):
+        if (candidate / "pyproject.toml").is_file():
+            return candidate
+    return here
+
+
+def relative(path: Path, root: Path) -> str:
+    """Return `path` relative to `root`, `/`-separated; absolute when it lies outside.
+
+    Args:
+        path: A path.
+        root: The project root.
+
+    Returns:
+        The path as reports print it.
+    """
+    resolved = path.resolve()
+    try:
+        return resolved.relative_to(root).as_posix()
+    except ValueError:
+        return resolved.as_posix()
+
+
+def collect(
+    paths: list[Path], root: Path, *, exclude: tuple[str, ...] = ()
+) -> tuple[list[SourceFile], list[Skipped]]:
+    """Expand the command-line paths into the files to check.
+
+    Args:
+        paths: Files and directories as given.
+        root: The project root, for relative paths and ignore files.
+        exclude: Gitignore-style patterns of files never to check.
+
+    Returns:
+        The files in sorted order, and the named files that were skipped (with why).
+
+    Raises:
+        CodeassistError: When a path does not exist.
+    """
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        raise CodeassistError(
+            f"no such file or directory: {', '.join(missing)}", "check the path and try again"
+        )
+    excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
+    candidates: dict[str, tuple[Path, bool]] = {}  # rel → (path, named explicitly)
+    for path in paths:
+        if path.is_dir():
+            for file in _walk(path):
+                candidates.setdefault(relative(file, root), (file, False))
+        else:
+            candidates[relative(path, root)] = (path, True)
+    ignored = _git_ignored(root, list(candidates))
+    files: list[SourceFile] = []
+    skipped: list[Skipped] = []
+    for rel in sorted(candidates):
+        path, named = candidates[rel]
+        if excluded.match_file(rel):
+            continue  # the user's own exclude list: skipped quietly, like ruff's force-exclude
+        if rel in ignored:
+            if named:
+                skipped.append(Skipped(rel, "ignored by git (.gitignore)"))
+            continue
+        spec = language_for_path(path)
+        if spec is None:
+            if named:
+                skipped.append(Skipped(rel, "not a supported language (by file suffix)"))
+            continue
+        files.append(SourceFile(path, rel, spec.name))
+    return files, skipped
+
+
+def _walk(directory: Path) -> list[Path]:
+    found = []
+    for current, dirs, names in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not _pruned(Path(current), d))
+        found += [Path(current) / name for name in names if language_for_path(name)]
+    return found
+
+
+def _pruned(parent: Path, name: str) -> bool:
+    # Any virtualenv is pruned by its marker file, not its name: the stdlib has a `venv` package.
+    return name in PRUNED_DIRS or name.endswith(".egg-info") or (parent / name / "pyvenv.cfg").exists()
+
+
+def _git_ignored(root: Path, rels: list[str]) -> set[str]:
+    if not rels:
+        return set()
+    if (root / ".git").exists():
+        # One `git check-ignore --stdin` call answers for every path at once; GitPython's
+        # `Repo.ignored` passes paths as arguments, which overflows on large trees.
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(root), "check-ignore", "--stdin", "-z"],
+                input="\0".join(rels).encode("utf-8"),
+                capture_output=True,
+                check=False,
+            )
+        except OSError:
+            done = None
+        if done is not None and done.returncode in (0, 1):
+            return {p for p in done.stdout.decode("utf-8", "replace").split("\0") if p}
+    gitignore = root / ".gitignore"
+    if not gitignore.is_file():
+        return set()
+    spec = pathspec.GitIgnoreSpec.from_lines(
+        gitignore.read_text(encoding="utf-8", errors="replace").splitlines()
+    )
+    return {rel for rel in rels if spec.match_file(rel)}
+
+
+def read_source(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
+    """Read a source file, refusing what we cannot check.
+
+    Args:
+        path: The file.
+        max_bytes: The size limit.
+
+    Returns:
+        (text, None) on success, or (None, reason) when the file is skipped.
+    """
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return None, f"larger than {max_bytes} bytes ({size}); raise max-file-bytes to check it"
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, f"cannot be read: {exc.strerror or exc}"
+    return decode_source(data)
+
+
+def decode_source(data: bytes) -> tuple[str | None, str | None]:
+    """Decode source bytes, refusing binary content and invalid UTF-8.
+
+    Args:
+        data: The file content.
+
+    Returns:
+        (text, None) on success, or (None, reason).
+    """
+    if b"\0" in data[:_BINARY_PROBE]:
+        return None, "binary file"
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return None, f"not valid UTF-8 (line {line}); save it as UTF-8"

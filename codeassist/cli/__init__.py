@@ -1,0 +1,1 @@
+"""The command line: the parser and dispatch in main.py, one module per command."""

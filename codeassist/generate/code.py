@@ -1,0 +1,184 @@
+"""A function from a specification and a signature: generate, check it parses, repair once.
+
+Model output is data. The code is only ever printed; the one thing executed is what the
+user explicitly asks for with --check-doctests: the docstring examples, in a separate
+interpreter, with a timeout, in an empty directory, with sockets disabled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from codeassist.errors import CodeassistError
+
+_FENCE = re.compile(r"```[\w+-]*\n(.*?)(```|\Z)", re.S)
+DOCTEST_TIMEOUT_S = 10
+_DOCTEST_RUNNER = """
+import doctest, socket, sys, types
+def _no_network(*args, **kwargs):
+    raise OSError("network disabled by codeassist --check-doctests")
+socket.socket = _no_network
+socket.create_connection = _no_network
+module = types.ModuleType("generated")
+exec(compile(open(sys.argv[1], encoding="utf-8").read(), "generated.py", "exec"), module.__dict__)
+result = doctest.testmod(module, verbose=False, report=True)
+print(f"doctests: {result.attempted} run, {result.failed} failed", file=sys.stderr)
+sys.exit(1 if result.failed else 0)
+"""
+
+
+@dataclass(frozen=True)
+class DoctestResult:
+    """The outcome of running a generated function's doctests.
+
+    Attributes:
+        ok: Every example passed (False also for a timeout).
+        output: What the subprocess printed.
+    """
+
+    ok: bool
+    output: str
+
+
+def normalise_signature(signature: str) -> tuple[str, str]:
+    """Return the signature as a `def` line and the function's name.
+
+    Args:
+        signature: `def name(args) -> T`, `name(args) -> T`, with or without the colon.
+
+    Returns:
+        The `def ...:` line and the name.
+
+    Raises:
+        CodeassistError: When no function name can be read from it.
+    """
+    line = " ".join(signature.strip().split()).rstrip(":")
+    if not line.startswith(("def ", "async def ")):
+        line = "def " + line
+    match = re.match(r"(?:async\s+)?def\s+([A-Za-z_]\w*)\s*\(", line)
+    if match is None:
+        raise CodeassistError(f"cannot read a function name from --signature {signature!r}",
+                              "pass e.g. --signature 'slugify(text: str) -> str'")
+    return line + ":", match.group(1)
+
+
+def extract_code(answer: str, name: str) -> str:
+    """Take the code out of a model answer: the fenced block, from its imports to the end.
+
+    Args:
+        answer: The model's raw text.
+        name: The function that must be in it.
+
+    Returns:
+        The code (possibly still invalid).
+    """
+    blocks = [m.group(1) for m in _FENCE.finditer(answer)]
+    code = next((b for b in blocks if f"def {name}" in b), blocks[0] if blocks else answer)
+    return code.strip("\n") + "\n"
+
+
+def parse_problem(code: str, name: str) -> str | None:
+    """Say why `code` is not an acceptable function, or None when it is.
+
+    Args:
+        code: Python source.
+        name: The function it must define.
+
+    Returns:
+        A short reason, or None.
+    """
+    from codeassist.parsing.parse import parse_source
+    parsed = parse_source(code, "python", "<generated>")
+    if parsed.problems:
+        return parsed.problems[0]
+    from codeassist.languages import parser
+    root = parser("python").parse(code.encode()).root_node
+    if root.has_error:
+        line = next((n.start_point[0] + 1 for n in _walk(root) if n.type == "ERROR" or n.is_missing), 0)
+        return f"syntax error near line {line}"
+    if not any(u.name == name for u in parsed.units):
+        return f"it does not define `{name}`"
+    return None
+
+
+def _walk(node):  # noqa: ANN001, ANN202 - tree-sitter nodes
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(current.children)
+
+
+def generate_function(spec: str, signature: str, *, language: str = "python", model: str | None = None,
+                      device: str = "auto", max_new_tokens: int = 320) -> str:
+    """Generate a function that parses, repairing once when the first answer does not.
+
+    Args:
+        spec: What the function must do, in words.
+        signature: Its signature.
+        language: Only "python" is supported.
+        model: The model (None: the packaged default).
+        device: "auto", "cpu", "cuda" or "mps".
+        max_new_tokens: The cap per attempt.
+
+    Returns:
+        The code.
+
+    Raises:
+        CodeassistError: When the language is unsupported or the code still does not parse.
+    """
+    if language != "python":
+        raise CodeassistError(f"code generation does not support {language} yet", "pass --language python")
+    from codeassist.llm import prompts
+    from codeassist.llm.generation import chat
+    from codeassist.llm.models import load
+    line, name = normalise_signature(signature)
+    lm = load(model, device)
+    user = prompts.GENERATE_FUNCTION.format(language=language, signature=line, spec=spec.strip())
+    fence = f"```{language}\n"  # pre-filled: the answer starts inside a code block
+    code = extract_code(fence + chat(lm, user, prefix=fence, max_new_tokens=max_new_tokens), name)
+    problem = parse_problem(code, name)
+    if problem is not None:
+        print(f"codeassist: the first answer does not parse ({problem}); retrying once", file=sys.stderr)
+        # Showing a 135M model its own broken (usually looping) answer makes it copy the
+        # loop; a fresh answer under a repetition penalty repairs more often.
+        if len(code) < 1500 and code.count("\n") < 40:
+            user = prompts.REPAIR_FUNCTION.format(language=language, problem=problem, signature=line, code=code)
+        # Greedy decoding that looped once loops again: the retry also penalises repetition.
+        answer = chat(lm, user, prefix=fence, max_new_tokens=max_new_tokens, repetition_penalty=1.2)
+        code = extract_code(fence + answer, name)
+        problem = parse_problem(code, name)
+    if problem is not None:
+        raise CodeassistError(f"the generated code still does not parse after one repair ({problem})",
+                              "reword the specification, or try a larger model with --model")
+    return code
+
+
+def check_doctests(code: str, *, timeout: float = DOCTEST_TIMEOUT_S) -> DoctestResult:
+    """Run the doctests of generated code in a separate, isolated interpreter.
+
+    Args:
+        code: The generated module source.
+        timeout: Seconds before the subprocess is killed.
+
+    Returns:
+        Whether the examples passed, and the subprocess's output.
+    """
+    with tempfile.TemporaryDirectory(prefix="codeassist-doctest-") as directory:
+        source = Path(directory) / "generated.py"
+        source.write_text(code, encoding="utf-8")
+        env = {"PATH": os.environ.get("PATH", ""), "PYTHONDONTWRITEBYTECODE": "1", "NO_PROXY": "*"}
+        try:
+            done = subprocess.run(
+                [sys.executable, "-I", "-c", _DOCTEST_RUNNER, str(source)], cwd=directory, env=env,
+                capture_output=True, text=True, timeout=timeout, check=False, stdin=subprocess.DEVNULL,
+            )
+        except subprocess.TimeoutExpired:
+            return DoctestResult(False, f"doctests timed out after {timeout:g} s")
+    return DoctestResult(done.returncode == 0, (done.stdout + done.stderr).strip())

@@ -1,0 +1,133 @@
+"""Ask the model for a docstring's prose, and the public `generate_docstring` API.
+
+The summary comes from the docstring adapter when it is shipped (it was trained on exactly
+the DOCSTRING_SUMMARY prompt); the per-entry descriptions come from the bare base model with
+the answer's start pre-filled, one short line each.
+"""
+
+from __future__ import annotations
+
+from codeassist.generate.docformat import MAX_DESCRIBED, Facts, Prose, facts_of, render
+from codeassist.errors import CodeassistError
+from codeassist.llm import prompts
+from codeassist.llm.generation import attach_adapter, chat
+from codeassist.llm.models import LoadedModel, load
+from codeassist.records import CodeUnit
+
+CODE_CHARS = 2400  # a 135M model gains nothing from a long body; prefill time grows with it
+
+
+def code_without_doc(unit: CodeUnit) -> str:
+    """Return the unit's source with its docstring lines removed.
+
+    Args:
+        unit: A parsed unit.
+
+    Returns:
+        The source, cut to CODE_CHARS characters.
+    """
+    lines = unit.body.splitlines()
+    if unit.doc is not None:
+        first = unit.doc.start_line - unit.start_line
+        last = unit.doc.end_line - unit.start_line
+        lines = lines[:first] + lines[last + 1:]
+    return "\n".join(lines)[:CODE_CHARS]
+
+
+def summary_prompt(code: str, kind: str, language: str = "python") -> str:
+    """Fill the summary prompt, the format the docstring adapter was trained on.
+
+    Args:
+        code: The unit's code without its docstring.
+        kind: "function", "method" or "class".
+        language: The language name.
+
+    Returns:
+        The user message.
+    """
+    return prompts.DOCSTRING_SUMMARY.format(language=language, kind=kind, code=code)
+
+
+def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str = "") -> Prose:
+    """Generate the summary and the entries' descriptions of one unit.
+
+    Args:
+        unit: The unit to document.
+        facts: Its documentable facts.
+        lm: The loaded model.
+        examples: Optional docstrings of similar units, shown before the summary prompt.
+
+    Returns:
+        The raw prose; `docgen.render` sanitises it.
+    """
+    code = code_without_doc(unit)
+    tuned = attach_adapter(lm, "docstring")
+    user = summary_prompt(code, unit.kind, unit.language)
+    if examples:
+        user = prompts.EXAMPLES_HEADER.format(examples=examples) + user
+    prose = Prose(summary=chat(lm, user, max_new_tokens=40, stop=("\n",), adapter=tuned))
+    verb = "yields" if facts.yields else "returns"
+    entries: list[tuple[str, str]] = [(prompts.PARAM_ENTRY.format(name=e.name.lstrip("*")), e.name)
+                                      for e in facts.params[:MAX_DESCRIBED]]
+    if facts.returns or facts.yields:
+        entries.append((prompts.RETURNS_ENTRY.format(verb_title=verb.title()), "@" + verb))
+    entries += [(prompts.RAISES_ENTRY.format(name=e.name), "!" + e.name) for e in facts.raises[:MAX_DESCRIBED]]
+    if not entries:
+        return prose
+    user = prompts.DOCSTRING_ENTRIES.format(language=unit.language, kind=unit.kind, code=code, verb=verb)
+    answer_so_far = ""
+    for label, key in entries:
+        answer_so_far += label
+        text = chat(lm, user, prefix=answer_so_far, max_new_tokens=28, stop=("\n-", "\n\n"), adapter=False)
+        text = " ".join(text.split())
+        answer_so_far += " " + text + "\n"
+        if key.startswith("@"):
+            setattr(prose, key[1:], text)
+        elif key.startswith("!"):
+            prose.raises[key[1:]] = "If " + text if text else ""
+        else:
+            prose.params[key] = text
+    return prose
+
+
+def docstring_for_unit(unit: CodeUnit, style: str = "google", *, model: str | None = None,
+                       device: str = "auto", examples: str = "") -> str:
+    """Generate a docstring for a parsed unit.
+
+    Args:
+        unit: The unit.
+        style: "google", "numpy" or "sphinx".
+        model: The model to use (None: the packaged default).
+        device: "auto", "cpu", "cuda" or "mps".
+        examples: Optional docstrings of similar units, as style examples.
+
+    Returns:
+        The docstring text without quotes or indentation.
+    """
+    facts = facts_of(unit)
+    prose = write_prose(unit, facts, load(model, device), examples=examples)
+    return render(facts, prose, style, unit=unit)
+
+
+def generate_docstring(code: str, language: str = "python") -> str:
+    """Generate a docstring for the first function or class in `code`.
+
+    Args:
+        code: Source text holding at least one function, method or class.
+        language: The language of `code`; only "python" is supported.
+
+    Returns:
+        The docstring text, Google style, without quotes.
+
+    Raises:
+        CodeassistError: When the language is not supported or `code` has no unit.
+    """
+    if language != "python":
+        raise CodeassistError(f"docstring generation does not support {language} yet", "pass Python code")
+    import textwrap
+
+    from codeassist.parsing.parse import parse_source
+    units = parse_source(textwrap.dedent(code), "python", "<code>").units
+    if not units:
+        raise CodeassistError("no function or class found in the code", "pass the source of a function")
+    return docstring_for_unit(units[0], "google")

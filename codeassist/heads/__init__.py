@@ -1,0 +1,1 @@
+"""Every learned scorer, one folder per family, each reading its asset through one loader."""

@@ -1,0 +1,1 @@
+"""CA401's head: does a commit message describe its change?"""

@@ -1,0 +1,1 @@
+"""CA201's head: does unchanged documentation still describe changed code?"""

@@ -1,0 +1,89 @@
+"""CA2xx: documentation of a changed unit that no longer describes its code (learned).
+
+For each unit whose code changed while its documentation stayed the same, the fusion head
+scores (old documentation, old code, new code); at 0.5 or above CA201 reports it, with a
+message that says which part of the documentation no longer matches which change. Units the
+structural CA1xx rules already flagged are left to them. The encoders load only when there
+is something to score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from codeassist.languages import language_for_path
+from codeassist.review.context import ChangeContext
+from codeassist.review.rules.base import WARNING, Rule, make_finding
+from codeassist.records import Finding
+
+CA201 = Rule(
+    id="CA201",
+    name="doc-drift",
+    severity=WARNING,
+    summary="The change altered a unit's code, and its unchanged documentation no longer describes it.",
+    what="For every function or method whose code this change altered while its "
+    "documentation stayed as it was, a trained fusion head reads the documentation, the old "
+    "and the new code (through the code and documentation encoders, plus structural edit "
+    "features such as parameters removed or a return value dropped) and estimates the "
+    "probability that the documentation is now stale. At 0.5 or above it reports the unit, "
+    "saying which part of the documentation no longer matches which change. Units that a "
+    "CA1xx rule already reports are skipped. Runs in `codeassist review`.",
+    why="Documentation that silently stopped telling the truth is worse than none: readers "
+    "trust it. Nothing else catches it when the signature still lines up.",
+    example='def load(path):\n    """Read the cache file; return None when it is missing."""\n'
+    "    return json.loads(Path(path).read_text())  # now raises FileNotFoundError",
+    instead='def load(path):\n    """Read the cache file.\n\n    Raises:\n        FileNotFoundError: '
+    'When it is missing.\n    """\n    return json.loads(Path(path).read_text())',
+)
+
+RULES = (CA201,)
+_WORD = re.compile(r"[a-z0-9_]+")
+
+
+def check_change(context: ChangeContext) -> Iterator[Finding]:
+    """Yield CA201 findings for the changed units of a review.
+
+    Args:
+        context: The reviewed change.
+
+    Yields:
+        Findings on the documentation's first line.
+    """
+    candidates = []
+    for path, change in context.units:
+        old, new = change.old, change.new
+        if old is None or new is None or old.doc is None or new.doc is None or new.is_stub:
+            continue
+        if not (change.body or change.signature) or (path, new.qualname) in context.flagged:
+            continue
+        if _words(old.doc.text) != _words(new.doc.text):
+            continue  # the change updated the documentation too
+        spec = language_for_path(path)
+        if spec is None:
+            continue
+        candidates.append((path, old, new, spec.name))
+    if not candidates:
+        return
+    import sys
+
+    from codeassist.heads.doc_drift.score import Example, drift_scores, explain
+    from codeassist.encoders.cache import EmbeddingCache
+
+    if sys.stderr.isatty():  # the first run loads torch and two models: say why it pauses
+        print(f"codeassist: scoring {len(candidates)} changed unit(s) for documentation drift...", file=sys.stderr)
+
+    examples = [Example(old.doc.text, old.code_without_doc(), new.code_without_doc(), language)
+                for _, old, new, language in candidates]
+    # Old code and docs were usually encoded by an earlier run of the hook: cache them.
+    cache = EmbeddingCache()
+    scores = drift_scores(examples, cache=cache)
+    for (path, old, new, language), example, score in zip(candidates, examples, scores):
+        if score < 0.5:
+            continue
+        reason = explain(example.old_doc, example.old_code, example.new_code, language)
+        yield make_finding(CA201, new, new.doc.start_line, f"`{new.qualname}`: {reason} (drift {score:.2f})")
+
+
+def _words(doc: str) -> list[str]:
+    return _WORD.findall(doc.lower())

@@ -1,0 +1,1 @@
+"""Semantic search over a project's units (BM25 + code encoder)."""

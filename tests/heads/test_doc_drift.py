@@ -1,0 +1,70 @@
+"""Structural drift features, explanations, and the head's save/load round trip."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from codeassist.heads.doc_drift.score import explain
+from codeassist.heads.doc_drift.features import Head, facts, load_head, structural_features
+
+DOC = """Fetch a page.
+
+    Args:
+        url: The address.
+        timeout: Seconds to wait for `session`.
+
+    Returns:
+        The body.
+
+    Raises:
+        TimeoutError: When the server is slow.
+    """
+OLD = """def fetch(url, timeout):
+    if slow(url):
+        raise TimeoutError(url)
+    return session.get(url, timeout=timeout)
+"""
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (OLD.replace("url, timeout)", "url, deadline)").replace("timeout=timeout", "timeout=deadline"),
+         {"doc_params_gone": 1, "added_params_undocumented": 1}),
+        (OLD.replace("return session.get(url, timeout=timeout)", "session.get(url, timeout=timeout)"),
+         {"return_value_lost": 1.0, "doc_returns_without_value": 1.0}),
+        (OLD.replace("        raise TimeoutError(url)\n", "        return None\n"), {"doc_raises_gone": 1, "raises_removed": 1}),
+        (OLD.replace("session.get", "client.get"), {"vanished_doc_identifiers": 1, "calls_added": 0}),
+        (OLD, {"doc_params_gone": 0, "edit_size": 0.0, "return_value_lost": 0.0}),
+    ],
+)
+def test_structural_features(new, expected):
+    features = structural_features(DOC, facts(OLD, "python"), facts(new, "python"), "python")
+    for name, value in expected.items():
+        assert features[name] == pytest.approx(value), name
+
+
+@pytest.mark.parametrize(
+    ("new", "message"),
+    [
+        (OLD.replace("url, timeout)", "url, deadline)"), "parameter `timeout`, renamed to `deadline`"),
+        (OLD.replace("def fetch(url, timeout)", "def fetch(url)"), "parameter `timeout`, removed in this change"),
+        (OLD.replace("return session.get(url, timeout=timeout)", "session.get(url, timeout=timeout)"),
+         "the code no longer returns one"),
+        (OLD.replace("        raise TimeoutError(url)\n", "        return None\n"), "raises `TimeoutError`, which the code no longer raises"),
+        (OLD.replace("session.get", "client.get"), "mentions `session`, which the code no longer uses"),
+    ],
+)
+def test_explanations_name_the_change(new, message):
+    assert message in explain(DOC, OLD, new, "python")
+
+
+def test_head_round_trip_and_shift(tmp_path):
+    head = Head("linear", ("a", "b"), False, np.zeros(2, np.float32), np.ones(2, np.float32),
+                (np.array([[1.0], [0.0]], np.float32),), (np.zeros(1, np.float32),), shift=-1.0)
+    head.save(tmp_path)
+    loaded = load_head(tmp_path)
+    rows = np.array([[1.0, 5.0], [0.5, 5.0]], np.float32)
+    assert np.allclose(loaded.probability(rows), head.probability(rows))
+    assert loaded.probability(rows)[0] == pytest.approx(0.5)  # the shift moves the decision to a = 1

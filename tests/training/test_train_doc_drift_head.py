@@ -1,0 +1,106 @@
+"""Drift mining and the fusion-head recipe at tiny sizes: real git, real parser, real encoders."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+import tarfile
+from pathlib import Path
+
+import pytest
+from datasets import Dataset, DatasetDict
+
+from codeassist.heads.doc_drift.features import load_head
+from codeassist.parsing.parse import parse_source
+from training.data.mine_drift import build_history, doc_label, history_examples, mutate
+
+DOC = "Fetch a page.\n\n    Args:\n        url: The address.\n    "
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "label"),
+    [
+        (DOC, DOC, 0),
+        (DOC, DOC.replace("address.", "address"), 0),  # punctuation only
+        (DOC, DOC + "\n    >>> fetch('x')\n    'page'\n", 0),  # a doctest example only
+        (DOC, DOC.replace("address", "adress"), None),  # typo-sized: ambiguous, dropped
+        (DOC, "Fetch a page, retrying twice on errors.\n\n    Args:\n        url: The URL.\n        retries: How often.\n", 1),
+        (DOC, None, None),
+    ],
+)
+def test_doc_label(old, new, label):
+    assert doc_label(old, new) == label
+
+
+def test_mutations_are_labelled_by_kind():
+    source = ('def fetch(url, timeout=3):\n    """Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n\n    Returns:\n'
+              '        Text.\n\n    Raises:\n        ValueError: On a bad URL.\n    """\n    if not url:\n'
+              '        raise ValueError("empty")\n    body = get(url, timeout)\n    return body\n')
+    unit = parse_source(source, "python").units[0]
+    code = unit.code_without_doc()
+    kinds = {kind: (mutated, label) for kind, mutated, label in mutate(unit, code, random.Random(0))}
+    assert {k for k, (_, label) in kinds.items() if label == 1} == {"rename-param", "remove-param", "add-param", "drop-return", "drop-raise"}
+    assert {k for k, (_, label) in kinds.items() if label == 0} == {"rename-local", "reformat"}
+    assert "strict=False" in kinds["add-param"][0] and "return None" in kinds["drop-return"][0]
+    assert "raise" not in kinds["drop-raise"][0] and "        pass" in kinds["drop-raise"][0]
+    assert all(mutated != code for kind, (mutated, _) in kinds.items() if kind != "reformat")
+
+
+def _sdist(archives: Path, version: str, module: str) -> None:
+    buffer = io.BytesIO(module.encode())
+    with tarfile.open(archives / f"tinypkg-{version}.tar.gz", "w:gz") as bundle:
+        info = tarfile.TarInfo(f"tinypkg-{version}/tinypkg/core.py")
+        info.size = len(buffer.getvalue())
+        bundle.addfile(info, buffer)
+
+
+def test_history_from_two_releases(tmp_path: Path):
+    archives, repos = tmp_path / "sdists", tmp_path / "repos"
+    archives.mkdir()
+    v1 = ('def fetch(url):\n    """Fetch a page."""\n    return get(url)\n\n\n'
+          'def size(path):\n    """Return the size of a file."""\n    return stat(path).st_size\n')
+    v2 = ('def fetch(url, retries=2):\n    """Fetch a page, retrying on errors."""\n    return retry(get, url, retries)\n\n\n'
+          'def size(path):\n    """Return the size of a file."""\n    return os.stat(path).st_size\n')
+    _sdist(archives, "1.0", v1)
+    _sdist(archives, "1.1", v2)
+    repo, tags = build_history("tinypkg", ["1.0", "1.1", "9.9"], archives, repos)
+    assert tags == ["1.0", "1.1"]  # a missing sdist is skipped
+    examples = {e["qualname"]: e["label"] for e in history_examples("tinypkg", repo, tags)}
+    assert examples == {"fetch": 1, "size": 0}
+
+
+def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
+    from training.recipes import train_doc_drift_head
+
+    rows = []
+    for index in range(8):
+        old = f"def f{index}(url, timeout):\n    return get(url, timeout)\n"
+        rows.append({"old_doc": "Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n", "old_code": old,
+                     "new_code": old.replace("timeout", "deadline"), "label": 1, "source": "mutation"})
+        rows.append({"old_doc": "Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n", "old_code": old,
+                     "new_code": old.replace("    return", "  return"), "label": 0, "source": "mutation"})
+        rows.append({"old_doc": "Return the size.", "old_code": f"def s{index}(p):\n    return stat(p)\n",
+                     "new_code": f"def s{index}(p):\n    return os.stat(p)\n", "label": index % 2, "source": "history"})
+    columns = {key: [row[key] for row in rows] for key in rows[0]}
+    columns |= {"package": ["p"] * len(rows), "kind": ["k"] * len(rows)}
+    split = Dataset.from_dict(columns)
+    DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "data"))
+    config = tmp_path / "drift.toml"
+    config.write_text(
+        f'data = "{tmp_path / "data"}"\nout = "{tmp_path / "run"}"\nship = "{tmp_path / "ship"}"\n'
+        "precision_floor = 0.85\nmax_train = 100\nmax_eval = 100\nseed = 0\nmlp_hidden = 8\n"
+    )
+    import sys
+
+    argv, sys.argv = sys.argv, ["train_doc_drift_head", "--config", str(config)]
+    try:
+        train_doc_drift_head.main()
+    finally:
+        sys.argv = argv
+    metrics = json.loads((tmp_path / "ship" / "metrics.json").read_text())
+    assert set(metrics["variants"]) == {"weighted", "linear", "mlp"}
+    head = load_head(tmp_path / "ship")
+    assert head.variant == metrics["best"]
+    assert (tmp_path / "ship" / "MODEL_CARD.md").read_text().startswith("# doc-drift-head")
+    assert metrics["variants"]["linear"]["test_mutation"]["f1"] == pytest.approx(1.0)
