@@ -1,4 +1,4 @@
-"""Smoke test of benchmarks/static_rules.py: its docstring reader and mutation generator.
+"""Smoke test of benchmarks/static_rules/: its docstring reader, mutations and hand verdicts.
 
 No timing here; the benchmark itself prints the speed table. The end-to-end case runs the real
 `codeassist` CLI once over a handful of tiny mutated files.
@@ -56,18 +56,31 @@ SPHINX = '''class Store:
 
 
 @pytest.fixture(scope="module")
-def bench():
-    """The benchmark script, imported as a module."""
-    return load_benchmark("static_rules")
+def doc_params():
+    """The benchmark's docstring reader."""
+    return load_benchmark("static_rules.doc_params")
 
 
-def _signature_and_doc(bench, module: str) -> tuple[list[str], tuple[str, ...]]:
+@pytest.fixture(scope="module")
+def targets():
+    """The benchmark's choice of functions to mutate."""
+    return load_benchmark("static_rules.targets")
+
+
+@pytest.fixture(scope="module")
+def mutations():
+    """The benchmark's mutation generator."""
+    return load_benchmark("static_rules.mutations")
+
+
+def _signature_and_doc(module: str) -> tuple[list[str], tuple[str, ...]]:
     tree = ast.parse(module)
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef):
             in_class = isinstance(tree.body[0], ast.ClassDef)
-            parsed = bench.documented_params(ast.get_docstring(node))
-            return bench.signature_names(node, in_class=in_class), parsed.names
+            parsed = load_benchmark("static_rules.doc_params").documented_params(ast.get_docstring(node))
+            signature = load_benchmark("static_rules.targets").signature_names(node, in_class=in_class)
+            return signature, parsed.names
     raise AssertionError("no function")
 
 
@@ -79,23 +92,23 @@ def _signature_and_doc(bench, module: str) -> tuple[list[str], tuple[str, ...]]:
         (SPHINX, "sphinx", ("key", "values"), True),
     ],
 )
-def test_documented_params_reads_each_style(bench, module, style, names, returns):
+def test_documented_params_reads_each_style(doc_params, module, style, names, returns):
     func = next(n for n in ast.walk(ast.parse(module)) if isinstance(n, ast.FunctionDef))
-    assert bench.documented_params(ast.get_docstring(func)) == (style, names, returns)
+    assert doc_params.documented_params(ast.get_docstring(func)) == (style, names, returns)
 
 
-def test_originals_qualify_and_match_their_docs(bench):
+def test_originals_qualify_and_match_their_docs(targets):
     for module in (GOOGLE, NUMPY, SPHINX):
-        [target] = bench.find_targets(Path("m.py"), module, "m.py")
-        signature, documented = _signature_and_doc(bench, target.module)
+        [target] = targets.find_targets(Path("m.py"), module, "m.py")
+        signature, documented = _signature_and_doc(target.module)
         assert set(signature) == set(documented)
 
 
-def test_mutations_break_the_signature_or_the_returns(bench):
-    kinds = bench.mutants(GOOGLE, random.Random(0))
-    assert set(kinds) == {"rename", "remove", "add", "drop_return"}
+def test_mutations_break_the_signature_or_the_returns(mutations):
+    kinds = mutations.mutants(GOOGLE, random.Random(0))
+    assert set(kinds) == set(mutations.KINDS)
     for kind in ("rename", "remove", "add"):
-        signature, documented = _signature_and_doc(bench, kinds[kind])
+        signature, documented = _signature_and_doc(kinds[kind])
         assert set(signature) != set(documented), kind
     assert "value_renamed" in kinds["rename"] or "factor_renamed" in kinds["rename"]
     dropped = ast.parse(kinds["drop_return"]).body[0]
@@ -103,21 +116,21 @@ def test_mutations_break_the_signature_or_the_returns(bench):
     assert returns and all(r.value is None for r in returns)
 
 
-def test_no_drop_return_without_a_documented_value(bench):
-    assert "drop_return" not in bench.mutants(NUMPY, random.Random(0))
+def test_no_drop_return_without_a_documented_value(mutations):
+    assert "drop_return" not in mutations.mutants(NUMPY, random.Random(0))
 
 
-def test_method_keeps_its_receiver_and_stars(bench):
-    kinds = bench.mutants(SPHINX, random.Random(0))
+def test_method_keeps_its_receiver_and_stars(mutations):
+    kinds = mutations.mutants(SPHINX, random.Random(0))
     assert "def put(self, *values):" in kinds["remove"]  # only `key` can go, not self or *values
     assert "def put(self, key, *values, extra_option=None):" in kinds["add"]
 
 
-def test_codeassist_flags_every_mutant_and_no_original(bench, tmp_path: Path, cli):
+def test_codeassist_flags_every_mutant_and_no_original(targets, mutations, tmp_path: Path, cli):
     expected = {}
     for number, module in enumerate((GOOGLE, NUMPY, SPHINX)):
-        [target] = bench.find_targets(Path("m.py"), module, "m.py")
-        cases = {"original": target.module, **bench.mutants(target.module, random.Random(number))}
+        [target] = targets.find_targets(Path("m.py"), module, "m.py")
+        cases = {"original": target.module, **mutations.mutants(target.module, random.Random(number))}
         for kind, text in cases.items():
             name = f"case{number}_{kind}.py"
             (tmp_path / name).write_text(text)
@@ -126,3 +139,22 @@ def test_codeassist_flags_every_mutant_and_no_original(bench, tmp_path: Path, cl
     assert done.returncode == 1, done.stderr
     flagged = {f["path"] for f in json.loads(done.stdout)["findings"]}
     assert {name for name, positive in expected.items() if positive} == flagged
+
+
+def test_hand_verdicts_load_by_name_and_key_like_findings():
+    precision = load_benchmark("static_rules.precision")
+    verdicts = precision.load_verdicts()
+    assert verdicts and {verdict for verdict, _ in verdicts.values()} <= {"TP", "FP"}
+    assert all(reason for _, reason in verdicts.values())
+    finding = {"rule": "CA102", "path": "stdlib/ipaddress.py", "line": 57,
+               "message": "parameter `strict` of `ip_network` is missing from its documentation"}
+    assert precision.verdict_key(finding) in verdicts
+
+
+def test_unit_excerpt_runs_from_def_to_docstring_end(tmp_path: Path):
+    precision = load_benchmark("static_rules.precision")
+    path = tmp_path / "m.py"
+    path.write_text(GOOGLE)
+    excerpt = precision.unit_excerpt(path, 1)
+    assert excerpt.startswith("def scale(value, factor=2):")
+    assert excerpt.endswith('        The scaled value.\n    """')
