@@ -1,10 +1,42 @@
-"""Writing files without ever leaving one half-written."""
+"""Where codeassist keeps things, and writing files without ever leaving one half-written.
+
+Three homes, each found in one place: the user cache (`cache_root`: parse results,
+embeddings, converted models), the trained artifacts shipped inside the package
+(`asset_dir`), and the atomic writer every command and cache uses (`write_atomic`).
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
+from importlib import resources
 from pathlib import Path
+
+
+def cache_root() -> Path:
+    """Return codeassist's cache directory: `$CODEASSIST_CACHE_DIR`, else the user cache dir.
+
+    Returns:
+        The directory (not created yet).
+    """
+    base = os.environ.get("CODEASSIST_CACHE_DIR")
+    if not base:
+        from platformdirs import user_cache_dir
+
+        base = user_cache_dir("codeassist")
+    return Path(base)
+
+
+def asset_dir(name: str) -> Path:
+    """Return the directory of a shipped artifact, e.g. "code-encoder" or "doc-drift-head".
+
+    Args:
+        name: The folder's name under codeassist/assets.
+
+    Returns:
+        The directory inside the installed package (it may not exist).
+    """
+    return Path(str(resources.files("codeassist").joinpath("assets", name)))
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -37,7 +37,7 @@ def default_path() -> Path:
     Returns:
         `embeddings.sqlite3` under `$CODEASSIST_CACHE_DIR`, else the user cache dir.
     """
-    from codeassist.parsing.cache import cache_root
+    from codeassist.storage import cache_root
     return cache_root() / "embeddings.sqlite3"
 
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import hashlib
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from codeassist.encoders.text import MODEL_ID, MiniLM, encoder_for
+from codeassist.storage import asset_dir
 from codeassist.parsing.ast_seq import SCHEME, linearise
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def adapter_dir() -> Path:
     Returns:
         `codeassist/assets/code-encoder` inside the installed package.
     """
-    return Path(str(resources.files("codeassist").joinpath("assets", "code-encoder")))
+    return asset_dir("code-encoder")
 
 
 @cache

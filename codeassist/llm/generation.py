@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import sys
 from contextlib import nullcontext
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
 from codeassist.llm import prompts
 from codeassist.llm.models import LoadedModel, is_default
+from codeassist.storage import asset_dir
 
 if TYPE_CHECKING:  # fastdecode imports torch, which only generating needs
     from codeassist.llm.fastdecode import Generated
@@ -33,7 +33,7 @@ def adapter_dir(task: str) -> Path | None:
     Returns:
         The directory under codeassist/assets, or None.
     """
-    directory = Path(str(resources.files("codeassist").joinpath("assets", f"{task}-adapter")))
+    directory = asset_dir(f"{task}-adapter")
     return directory if (directory / "adapter_config.json").is_file() else None
 
 

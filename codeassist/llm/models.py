@@ -24,6 +24,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from codeassist import storage
 from codeassist.errors import CodeassistError
 
 # Before torch loads: with another process on the same cores, busy-waiting OpenMP threads
@@ -62,14 +63,9 @@ def cache_root() -> Path:
     """Return the directory for converted models.
 
     Returns:
-        `$CODEASSIST_CACHE_DIR/llm`, else `llm` under the platform's user cache dir.
+        `llm` under codeassist's cache root (`$CODEASSIST_CACHE_DIR` or the user cache dir).
     """
-    base = os.environ.get("CODEASSIST_CACHE_DIR")
-    if not base:
-        from platformdirs import user_cache_dir
-
-        base = user_cache_dir("codeassist")
-    return Path(base) / "llm"
+    return storage.cache_root() / "llm"
 
 
 def packaged_gguf() -> Path | None:

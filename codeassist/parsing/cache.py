@@ -9,7 +9,6 @@ cache directory only turns caching off.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import sys
 from functools import cache
@@ -17,24 +16,10 @@ from importlib import resources
 from pathlib import Path
 
 from codeassist import __version__
-from codeassist.storage import write_atomic
+from codeassist.storage import cache_root, write_atomic
 from codeassist.parsing.parse import ParseResult, parse_source
 
 FORMAT = 1  # bump when ParseResult's pickled shape changes
-
-
-def cache_root() -> Path:
-    """Return codeassist's cache directory: `$CODEASSIST_CACHE_DIR`, else the user cache dir.
-
-    Returns:
-        The directory (not created yet).
-    """
-    base = os.environ.get("CODEASSIST_CACHE_DIR")
-    if not base:
-        from platformdirs import user_cache_dir
-
-        base = user_cache_dir("codeassist")
-    return Path(base)
 
 
 @cache
