@@ -1,0 +1,102 @@
+"""`codeassist docstring FILE[::QUALNAME]`: docstrings from the local LLM, printed or written."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from codeassist.errors import EXIT_CLEAN, CodeassistError
+
+if TYPE_CHECKING:
+    from codeassist.records import CodeUnit
+
+
+def docstring(*, target: str, style: str = "auto", write: bool = False, model: str | None = None,
+              device: str = "auto") -> int:
+    """Generate docstrings for one unit or every undocumented unit of a Python file.
+
+    Args:
+        target: `FILE[::QUALNAME]`.
+        style: "google", "numpy", "sphinx" or "auto" (the style most used in the file or project).
+        write: Edit the file (atomically) instead of printing.
+        model: The model (None: the packaged default).
+        device: "auto", "cpu", "cuda" or "mps".
+
+    Returns:
+        0.
+
+    Raises:
+        CodeassistError: For a missing or non-Python file.
+    """
+    from codeassist.generate.docedit import apply_docstring, detect_style
+    from codeassist.generate.docstrings import docstring_for_unit
+    from codeassist.parsing.parse import parse_source
+    from codeassist.storage import write_atomic
+    path, qualname = _split_target(target)
+    if not path.is_file():
+        raise CodeassistError(f"no such file: {path}", "pass FILE or FILE::QUALNAME")
+    if path.suffix not in (".py", ".pyi"):
+        raise CodeassistError(f"docstring generation supports Python files only, not {path.name}",
+                              "pass a .py file")
+    text = path.read_text("utf-8")
+    units = _pick_units(parse_source(text, "python", path.as_posix()).units, qualname, path)
+    if not units:
+        print(f"codeassist: every function and class in {path} has a docstring; "
+              f"pass {path}::QUALNAME to rewrite one", file=sys.stderr)
+        return EXIT_CLEAN
+    chosen_style = detect_style(text, path) if style == "auto" else style
+    from codeassist.changes.files import find_root
+    from codeassist.generate.examples import retrieved_examples
+    root = find_root(path)
+    generated = [(u, docstring_for_unit(u, chosen_style, model=model, device=device,
+                                        examples=retrieved_examples(root, u)))
+                 for u in units]
+    if not write:
+        for unit, doc in generated:
+            if len(generated) > 1:
+                print(f"# {path}::{unit.qualname}")
+            print(doc)
+        return EXIT_CLEAN
+    for unit, doc in sorted(generated, key=lambda pair: -pair[0].start_line):  # bottom-up keeps lines valid
+        text = apply_docstring(text, unit, doc)
+    write_atomic(path, text)
+    print(f"codeassist: wrote {len(generated)} docstring(s) ({chosen_style} style) to {path}", file=sys.stderr)
+    return EXIT_CLEAN
+
+
+def _split_target(target: str) -> tuple[Path, str | None]:
+    """Split `FILE[::QUALNAME]`.
+
+    Args:
+        target: The command-line target.
+
+    Returns:
+        The file and the qualified name, or None for every undocumented unit.
+    """
+    path, sep, qualname = target.partition("::")
+    return Path(path), (qualname or None) if sep else None
+
+
+def _pick_units(units: list[CodeUnit], qualname: str | None, path: Path) -> list[CodeUnit]:
+    """Choose the units to document.
+
+    Args:
+        units: The file's units.
+        qualname: One unit's qualified name, or None for every undocumented unit.
+        path: The file, for messages.
+
+    Returns:
+        The units, in file order.
+
+    Raises:
+        CodeassistError: When `qualname` is not in the file.
+    """
+    if qualname is None:
+        return [u for u in units if u.doc is None and not u.name.startswith("__")]
+    chosen = [u for u in units if u.qualname == qualname]
+    if not chosen:
+        known = ", ".join(u.qualname for u in units[:12]) or "none"
+        raise CodeassistError(f"{path} has no function or class `{qualname}`",
+                              f"pass one of: {known} (see `codeassist outline {path}`)")
+    return chosen[:1]
