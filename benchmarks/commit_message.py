@@ -25,18 +25,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from codeassist import gitdiff  # noqa: E402
+from codeassist.changes import gitdiff  # noqa: E402
 from codeassist.heads.commit_message.summary import summary_from_changeset  # noqa: E402
-from codeassist.heads.commit_message.score import feature_rows, shipped_head  # noqa: E402
+from codeassist.heads.commit_message.features import feature_rows  # noqa: E402
+from codeassist.heads.commit_message.head import shipped_head  # noqa: E402
 from codeassist.encoders.text import encode_docs  # noqa: E402
 from codeassist.review.rules.commit_message import is_generated, is_placeholder, subject  # noqa: E402
+from training.config import add_config_arguments, load_config, parse_set  # noqa: E402
 from training.recipes.train_commit_message_head import compare, features, load_commits, pairs  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,12 +88,12 @@ def table(title: str, x: np.ndarray, y: np.ndarray, kinds: np.ndarray, dev: tupl
 def main() -> None:
     """Run the comparison and the cost measurement."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=ROOT / "training/configs/commit_message_head.toml")
+    add_config_arguments(parser, default=ROOT / "training/configs/commit_message_head.toml")
     parser.add_argument("--repo", type=Path, default=ROOT)
     parser.add_argument("--max-commits", type=int, default=300)
     args = parser.parse_args()
-    config = tomllib.loads(args.config.read_text())
-    data, out = Path(config["data"]).expanduser(), Path(config["out"]).expanduser()
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"))
+    data, out = Path(config["data"]), Path(config["out"])
     splits = {}
     for split in ("dev", "test"):
         commits = load_commits(data, split, config["max_per_package"], config[f"max_{split}"], config["seed"])

@@ -26,15 +26,17 @@ import sys
 import tempfile
 import textwrap
 import time
-import tomllib
 from pathlib import Path
 
 import numpy as np
 
-from codeassist.heads.doc_drift.features import SIMILARITY, load_head, parsed_doc, shipped_head
+from codeassist.heads.asset import CONFIG
+from codeassist.heads.doc_drift.features import SIMILARITY, parsed_doc
+from codeassist.heads.doc_drift.head import load_head, shipped_head
 from codeassist.parsing.docstrings import clean_name
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER
+from training.config import add_config_arguments, load_config, parse_set
 from training.recipes.train_doc_drift_head import columns, features, load_split, metrics
 
 BIN = Path(sys.executable).parent
@@ -147,16 +149,16 @@ def review_latency(repeat: int) -> dict[str, float]:
 def main() -> None:
     """Evaluate everything on the test packages and print the tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, default=Path("training/configs/doc_drift_head.toml"))
+    add_config_arguments(parser, default=Path("training/configs/doc_drift_head.toml"))
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--latency-only", action="store_true", help="only time review --staged")
     args = parser.parse_args()
     if args.latency_only:
         print(json.dumps({k: round(v, 3) for k, v in review_latency(args.repeat).items()}))
         return
-    config = tomllib.loads(args.config.read_text())
-    data, out = Path(config["data"]).expanduser(), Path(config["out"]).expanduser()
-    seed = config.get("seed", 0)
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"))
+    data, out = Path(config["data"]), Path(config["out"])
+    seed = config["seed"]
     rows = {s: load_split(data, s, config["max_eval"], seed) for s in ("dev", "test")}
     x = {s: features(rows[s], out / f"features-{s}.npz") for s in rows}
     y = {s: np.array([r["label"] for r in rows[s]]) for s in rows}
@@ -175,12 +177,13 @@ def main() -> None:
         if flags.min() >= 0:
             scores[f"{tool} (old doc on new code)"] = flags.astype(float)
     for variant in ("weighted", "linear", "mlp"):
-        if (out / variant / "config.json").exists():
+        if (out / variant / CONFIG).exists():
             head = load_head(out / variant)
-            scores[f"fusion: {variant}"] = head.probability(x["test"][:, columns(variant, head.vectors)])
+            scores[f"fusion: {variant}"] = head.probabilities(
+                x["test"][:, columns(variant, head.trained_on["vector_features"])])
     shipped = shipped_head()
-    scores[f"shipped head ({shipped.variant})"] = shipped.probability(
-        x["test"][:, columns(shipped.variant, shipped.vectors)])
+    scores[f"shipped head ({shipped.kind})"] = shipped.probabilities(
+        x["test"][:, columns(shipped.kind, shipped.trained_on["vector_features"])])
 
     for name in ("history", "mutation"):
         mask = source == name
@@ -190,7 +193,8 @@ def main() -> None:
             m = metrics(y["test"][mask], score[mask])
             print(f"{method:<36} {m['precision']:>9.3f} {m['recall']:>7.3f} {m['f1']:>6.3f} {m['auc']:>8.3f}")
 
-    from codeassist.heads.doc_drift.score import Example, drift_scores
+    from codeassist.heads.doc_drift.features import Example
+    from codeassist.heads.doc_drift.score import drift_scores
 
     sample = [Example(r["old_doc"], r["old_code"], r["new_code"]) for r in rows["test"][:200]]
     drift_scores(sample[:8])  # load the encoders and head first

@@ -104,7 +104,7 @@ def timed(root: Path, cache: Path, *args: str, report: bool = False) -> float:
 
 def in_process(root: Path, cache_dir: Path) -> None:
     from codeassist.heads.doc_mentions.targets import doc_changes
-    from codeassist.heads.doc_mentions.score import candidates
+    from codeassist.heads.doc_mentions.features import candidates
     from codeassist.parsing.markup import prose_chunks
     from codeassist.encoders.cache import EmbeddingCache
     from codeassist.encoders.text import doc_encoder, encode_docs

@@ -71,9 +71,9 @@ def real_commits(lm, repo: Path, count: int) -> dict[str, float]:  # noqa: ANN00
     from dataclasses import replace
 
     from codeassist.changes import gitdiff
-    from codeassist.heads.llm_review.score import shipped_head
-    from codeassist.review.rules.llm_review import in_scope
     from codeassist.heads.llm_review.comments import asked_review, located_review, review_hunks
+    from codeassist.heads.llm_review.head import shipped_head
+    from codeassist.review.rules.llm_review import comment_finding, in_scope
     opened = gitdiff.open_repo(repo)
     head = shipped_head()
     review = located_review(lm, head) if head is not None else asked_review(lm)
@@ -88,8 +88,9 @@ def real_commits(lm, repo: Path, count: int) -> dict[str, float]:  # noqa: ANN00
     shas = [c.hexsha for c in opened.iter_commits("HEAD", max_count=count, no_merges=True)]
     for sha in shas:
         changes = gitdiff.commit(opened, sha)
-        findings += review_hunks(replace(changes, files=[c for c in changes.files if in_scope(c.path)]), counted,
-                                 max_per_file=3)
+        comments = review_hunks(replace(changes, files=[c for c in changes.files if in_scope(c.path)]), counted,
+                                max_per_file=3)
+        findings += [comment_finding(c) for c in comments]  # as `review --llm` reports them
     result = {"commits": len(shas), **seen, "comments": len(findings),
               "comments_per_1000_lines": 1000 * len(findings) / max(seen["lines"], 1)}
     print(f"real commits of {repo.name}: {len(shas)} commits, {seen['hunks']} hunks, {seen['lines']} added lines "
@@ -161,8 +162,9 @@ def main(argv: list[str] | None = None) -> int:
         print("no review adapter found; adapter row skipped", file=sys.stderr)
         configs.remove("adapter")
 
-    from codeassist.heads.llm_review.score import score_lines, shipped_head
     from codeassist.heads.llm_review.comments import explain_line
+    from codeassist.heads.llm_review.head import shipped_head
+    from codeassist.heads.llm_review.score import score_lines
     head = shipped_head()
     if "located" in configs and head is None:
         print("no line head shipped; located row skipped", file=sys.stderr)

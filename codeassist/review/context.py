@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from codeassist.changes.gitdiff import ChangeSet
 from codeassist.parsing.pairing import UnitPair
-from codeassist.records import Finding
+
+if TYPE_CHECKING:
+    from codeassist.heads.llm_review.comments import LineComment
 
 
 @dataclass
@@ -23,7 +26,8 @@ class ChangeContext:
         flagged: (path, qualname) of units that per-unit rules already reported.
         changes_of: The change one commit made (for a commit of a range), or None.
         reviewed: Paths of the files the per-file pass reviewed (not excluded, within limits).
-        comment: Writes LLM review comments (CA501) on a ChangeSet; None when not asked for.
+        comment: Writes LLM review comments on a ChangeSet (CA501 makes them findings);
+            None when not asked for.
         enabled: Whether a rule id is selected, so a family skips the costly work of a rule
             that is off (its findings would be dropped anyway).
     """
@@ -36,7 +40,7 @@ class ChangeContext:
     flagged: set[tuple[str, str]] = field(default_factory=set)
     changes_of: Callable[[str], ChangeSet | None] = lambda sha: None
     reviewed: set[str] = field(default_factory=set)
-    comment: Callable[[ChangeSet], Iterable[Finding]] | None = None
+    comment: Callable[[ChangeSet], Iterable[LineComment]] | None = None
     enabled: Callable[[str], bool] = lambda rule_id: True
 
     def commit_changes(self, sha: str) -> ChangeSet | None:

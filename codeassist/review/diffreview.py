@@ -10,6 +10,7 @@ analysed.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pathspec
 
@@ -24,6 +25,9 @@ from codeassist.review.limits import DEFAULT_MAX_DIFF_LINES, DEFAULT_MAX_FILES
 from codeassist.review.rules import CHANGE_FAMILIES
 from codeassist.review.selection import Selection
 from codeassist.records import CheckResult, CodeUnit, Finding, Skipped
+
+if TYPE_CHECKING:
+    from codeassist.heads.llm_review.comments import LineComment
 
 
 def review_changeset(
@@ -41,7 +45,7 @@ def review_changeset(
     paths: Callable[[], list[str]] | None = None,
     messages: Sequence[tuple[str, str]] = (),
     changes_of: Callable[[str], ChangeSet | None] | None = None,
-    comment: Callable[[ChangeSet], Iterable[Finding]] | None = None,
+    comment: Callable[[ChangeSet], Iterable[LineComment]] | None = None,
 ) -> CheckResult:
     """Check the files of a change and keep the findings it is responsible for.
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from codeassist.changes import gitdiff
+from codeassist.heads.llm_review.comments import LineComment
 from codeassist.review.diffreview import review_changeset
 from codeassist.review.selection import Selection
-from codeassist.records import Finding
 from tests.conftest import git
 
 BEFORE = "def last(items):\n    return items[len(items) - 1]\n\n\ndef first(items):\n    return items[0]\n"
@@ -37,13 +37,11 @@ class Commenter:
     def __init__(self) -> None:
         self.paths: list[str] = []
 
-    def __call__(self, changes: gitdiff.ChangeSet) -> list[Finding]:
+    def __call__(self, changes: gitdiff.ChangeSet) -> list[LineComment]:
         found = []
         for change in changes.files:
             self.paths.append(change.path)
-            for line in sorted(change.added_lines):
-                found.append(Finding(rule="CA501", name="llm-review-comment", severity="info", path=change.path,
-                                     line=line, column=1, end_line=line, end_column=1, message="Looks off by one."))
+            found += [LineComment(change.path, line, "Looks off by one.") for line in sorted(change.added_lines)]
         return found
 
 

@@ -15,7 +15,7 @@ from codeassist.heads.commit_message.summary import (
     summary_from_changeset,
     summary_from_files,
 )
-from codeassist.heads.commit_message.score import FEATURES, feature_rows, message_text
+from codeassist.heads.commit_message.features import FEATURES, feature_rows, message_text
 from tests.conftest import git
 from training.data.mine_commits import parse_patch, split_of
 

@@ -1,12 +1,14 @@
-"""Structural drift features, explanations, and the head's save/load round trip."""
+"""Structural drift features, explanations, and the drift head through the one loader."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from codeassist.heads.doc_drift.score import explain
-from codeassist.heads.doc_drift.features import Head, facts, load_head, structural_features
+from codeassist.heads.asset import Head, save_head
+from codeassist.heads.doc_drift.explain import explain
+from codeassist.heads.doc_drift.features import facts, structural_features
+from codeassist.heads.doc_drift.head import FAMILY, load_head, trained_on
 
 DOC = """Fetch a page.
 
@@ -60,11 +62,27 @@ def test_explanations_name_the_change(new, message):
     assert message in explain(DOC, OLD, new, "python")
 
 
+def _head(**trained: object) -> Head:
+    return Head(FAMILY, "linear", {"features": ["sim_doc_old", "sim_drop"], "vector_features": False, **trained},
+                0.5, np.zeros(2, np.float32), np.ones(2, np.float32), (np.array([[1.0], [0.0]], np.float32),),
+                (np.zeros(1, np.float32),), shift=-1.0)
+
+
 def test_head_round_trip_and_shift(tmp_path):
-    head = Head("linear", ("a", "b"), False, np.zeros(2, np.float32), np.ones(2, np.float32),
-                (np.array([[1.0], [0.0]], np.float32),), (np.zeros(1, np.float32),), shift=-1.0)
-    head.save(tmp_path)
+    head = _head(**trained_on())
+    save_head(tmp_path, head)
     loaded = load_head(tmp_path)
     rows = np.array([[1.0, 5.0], [0.5, 5.0]], np.float32)
-    assert np.allclose(loaded.probability(rows), head.probability(rows))
-    assert loaded.probability(rows)[0] == pytest.approx(0.5)  # the shift moves the decision to a = 1
+    assert np.array_equal(loaded.probabilities(rows), head.probabilities(rows))
+    assert loaded.probabilities(rows)[0] == pytest.approx(0.5)  # the shift moves the decision to a = 1
+    assert loaded.trained_on["features"] == ["sim_doc_old", "sim_drop"] and loaded.kind == "linear"
+
+
+@pytest.mark.parametrize(("trained", "key"), [
+    ({"features": ["sim_doc_old", "sim_gone"]}, "features"),  # a feature this version does not compute
+    ({"code_encoder": "another-adapter"}, "code_encoder"),
+])
+def test_a_head_for_other_features_is_refused(tmp_path, trained, key):
+    save_head(tmp_path, _head(**{**trained_on(), **trained}))
+    with pytest.raises(ValueError, match=key):
+        load_head(tmp_path)

@@ -1,4 +1,4 @@
-"""CA501: model answers are validated; only well-formed comments on added lines survive."""
+"""CA501: model answers are validated; only well-formed comments on added lines survive, as records."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from codeassist.changes import gitdiff
-from codeassist.heads.llm_review.comments import parse_answer, plausible_fix, review_hunks
+from codeassist.heads.llm_review.comments import LineComment, parse_answer, plausible_fix, review_hunks
+from codeassist.review.rules.llm_review import comment_finding
 from tests.conftest import git
 
 
@@ -47,9 +48,9 @@ def test_review_comments_on_a_real_change(repo: Path):
     (repo / "m.py").write_text("def last(items):\n    return items[len(items)]\n")
     git(repo, "add", "m.py")
     changes = gitdiff.staged(gitdiff.open_repo(repo))
-    findings = review_comments(changes, device="cpu", max_per_file=1)
-    assert len(findings) <= 1
-    assert all(f.rule == "CA501" and f.line == 2 and f.path == "m.py" for f in findings)
+    comments = review_comments(changes, device="cpu", max_per_file=1)
+    assert len(comments) <= 1
+    assert all(isinstance(c, LineComment) and c.line == 2 and c.path == "m.py" for c in comments)
 
 
 def _staged(repo: Path, before: str, after: str) -> gitdiff.ChangeSet:
@@ -79,7 +80,10 @@ def test_review_hunks_keeps_comments_on_added_lines(repo: Path):
         views.append((path, view, added))
         return next(reviews)
 
-    findings = review_hunks(changes, review, max_per_file=3)
+    comments = review_hunks(changes, review, max_per_file=3)
+    assert comments == [LineComment("m.py", 2, "Adds one where x was meant.", "return x"),
+                        LineComment("m.py", 18, "Also adds one here.", "")]
+    findings = [comment_finding(c) for c in comments]  # the rule, not the head, makes findings
     assert [(f.rule, f.path, f.line) for f in findings] == [("CA501", "m.py", 2), ("CA501", "m.py", 18)]
     assert findings[0].message == "Adds one where x was meant. Suggestion: `return x`"
     assert findings[1].message == "Also adds one here."
@@ -98,7 +102,7 @@ def test_review_hunks_caps_comments_and_hunks_per_file(repo: Path):
         asked.append(line)
         return line, "Negates the value for no reason.", ""
 
-    assert [f.line for f in review_hunks(changes, review, max_per_file=2)] == [2, 6]
+    assert [c.line for c in review_hunks(changes, review, max_per_file=2)] == [2, 6]
     asked.clear()
     assert len(review_hunks(changes, review, max_per_file=9, max_hunks_per_file=3)) == 3 and len(asked) == 3
 

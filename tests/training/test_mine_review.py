@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
+from datasets import Dataset, DatasetDict, load_from_disk
 
 from codeassist.heads.llm_review.comments import parse_answer
 from codeassist.languages import parser
-from training.data.mine_review import NO_COMMENT, bug_edits, examples_for, mine
+from training.config import ConfigError
+from training.data.mine_review import NO_COMMENT, bug_edits, examples_for, main, mine
+
+CONFIG = Path(__file__).parent.parent.parent / "training" / "configs" / "mine_review.toml"
 
 CODE = '''def window(items, size, step=1, strict=False):
     out = []
@@ -68,3 +73,20 @@ def test_mining_is_deterministic_and_keeps_the_split():
     assert first == second
     assert {r["path"] for r in first["dev"]} == {"pkg/m9.py"}
     assert {r["label"] for r in first["train"]} == {0, 1}
+
+
+def test_the_command_mines_with_the_shipped_config_and_set_overrides(tmp_path: Path):
+    rows = [{**_row(CODE, i), "doc": "Slide a window.", "ast": ""} for i in range(4)]
+    split = Dataset.from_list(rows)
+    DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "pairs"))
+    sets = ["--set", f"pairs={tmp_path / 'pairs'}", "--set", "max_train_functions=4",
+            "--set", "max_dev_functions=1", "--set", "max_test_functions=1"]
+    assert main(["--config", str(CONFIG), *sets, "--out", str(tmp_path / "review")]) == 0
+    review = load_from_disk(str(tmp_path / "review"))
+    assert len(review["train"]) > len(review["dev"]) > 0
+
+
+def test_an_unknown_set_key_is_refused_before_any_work(tmp_path: Path):
+    with pytest.raises(ConfigError, match="unknown key 'max_functions'"):
+        main(["--config", str(CONFIG), "--set", "max_functions=3", "--out", str(tmp_path / "review")])
+    assert not (tmp_path / "review").exists()

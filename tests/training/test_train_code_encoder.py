@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from datasets import Dataset, DatasetDict
 
 from codeassist.encoders.text import MiniLM
+from training.config import ConfigError
 from training.recipes.train_code_encoder import batch_order, main
 
 CONFIG = Path(__file__).parent.parent.parent / "training" / "configs" / "code_encoder.toml"
@@ -62,3 +64,9 @@ def test_batch_order_is_deterministic_and_covers_each_epoch():
     first_epoch = [i for step in range(3) for i in batch_order(12, 4, step, seed=1)]
     assert sorted(first_epoch) == list(range(12))
     assert batch_order(12, 4, 5, seed=1) == batch_order(12, 4, 5, seed=1)
+
+
+def test_an_unknown_set_key_is_refused_before_any_work(tmp_path: Path):
+    with pytest.raises(ConfigError, match="unknown key 'max_step'"):
+        main(_args(tmp_path, 2) + ["--set", "max_step=3"])
+    assert not (tmp_path / "run").exists()

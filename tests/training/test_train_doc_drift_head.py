@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from datasets import Dataset, DatasetDict
 
-from codeassist.heads.doc_drift.features import load_head
+from codeassist.heads.doc_drift.head import load_head
 from codeassist.parsing.parse import parse_source
 from training.data.mine_drift import build_history, doc_label, history_examples, mutate
 
+CONFIG = Path(__file__).resolve().parents[2] / "training" / "configs" / "doc_drift_head.toml"
 DOC = "Fetch a page.\n\n    Args:\n        url: The address.\n    "
 
 
@@ -86,21 +87,27 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
     columns |= {"package": ["p"] * len(rows), "kind": ["k"] * len(rows)}
     split = Dataset.from_dict(columns)
     DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "data"))
-    config = tmp_path / "drift.toml"
-    config.write_text(
-        f'data = "{tmp_path / "data"}"\nout = "{tmp_path / "run"}"\nship = "{tmp_path / "ship"}"\n'
-        "precision_floor = 0.85\nmax_train = 100\nmax_eval = 100\nseed = 0\nmlp_hidden = 8\n"
-    )
-    import sys
-
-    argv, sys.argv = sys.argv, ["train_doc_drift_head", "--config", str(config)]
-    try:
-        train_doc_drift_head.main()
-    finally:
-        sys.argv = argv
+    # The real config, with only paths and sizes overridden: every setting the recipe reads is in the TOML.
+    overrides = {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
+                 "max_train": 100, "max_eval": 100}
+    argv = ["--config", str(CONFIG)]
+    argv += [arg for key, value in overrides.items() for arg in ("--set", f"{key}={value}")]
+    assert train_doc_drift_head.main(argv) == 0
     metrics = json.loads((tmp_path / "ship" / "metrics.json").read_text())
     assert set(metrics["variants"]) == {"weighted", "linear", "mlp"}
     head = load_head(tmp_path / "ship")
-    assert head.variant == metrics["best"]
-    assert (tmp_path / "ship" / "MODEL_CARD.md").read_text().startswith("# doc-drift-head")
+    assert head.kind == metrics["best"] and head.threshold == 0.5
+    assert head.command.endswith(f"--set ship={tmp_path / 'ship'} --set mlp_hidden=8 --set max_train=100 --set max_eval=100")
+    card = (tmp_path / "ship" / "MODEL_CARD.md").read_text()
+    assert card.startswith("# doc-drift-head") and "$" not in card and f"**{metrics['best']}**" in card
     assert metrics["variants"]["linear"]["test_mutation"]["f1"] == pytest.approx(1.0)
+    for variant in ("weighted", "linear", "mlp"):  # every variant is kept in the run directory, same format
+        assert load_head(tmp_path / "run" / variant).kind == variant
+
+
+def test_recipe_refuses_a_key_its_config_lacks(tmp_path: Path):
+    from training.config import ConfigError
+    from training.recipes import train_doc_drift_head
+
+    with pytest.raises(ConfigError, match="mlp_hiden"):
+        train_doc_drift_head.main(["--config", str(CONFIG), "--set", "mlp_hiden=8"])

@@ -25,7 +25,6 @@ import json
 import lzma
 import re
 import tarfile
-import tomllib
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -33,6 +32,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from codeassist.languages import language_for_path
+from training.config import add_config_arguments, load_config, parse_set
+
 SPLITS = ("train", "dev", "test")
 _HEADER = re.compile(r"^([A-Za-z][A-Za-z0-9-]*):\s?(.*)$")
 _PATCH_PREFIX = re.compile(r"^\s*(\[PATCH[^\]]*\]\s*)+", re.I)
@@ -277,14 +278,24 @@ def split_of(package: str, dev_fraction: float, test_fraction: float) -> str:
     return "dev" if value < test_fraction + dev_fraction else "train"
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Mine the corpus described by a config file."""
+def main(argv: list[str] | None = None) -> int:
+    """Mine the corpus described by a config file.
+
+    Args:
+        argv: Command-line arguments (`--config FILE [--set KEY=VALUE] --out DIR`).
+
+    Returns:
+        0.
+
+    Raises:
+        SystemExit: When the mirror cannot be reached for a suite's package index.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, required=True)
+    add_config_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    config = tomllib.loads(args.config.read_text())
-    cache = Path(config["cache"]).expanduser()
+    config = load_config(args.config, parse_set(args.overrides), paths=("cache",))
+    cache = Path(config["cache"])
     for suite in config["suites"]:
         (cache / suite).mkdir(parents=True, exist_ok=True)
     packages: list[tuple[str, str]] = []
@@ -322,7 +333,8 @@ def main(argv: list[str] | None = None) -> None:
     for handle in outputs.values():
         handle.close()
     print(json.dumps(counts))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -22,16 +22,17 @@ import tarfile
 import zipfile
 from pathlib import Path, PurePosixPath
 
-from training.data.mine_drift import _find_archive
-from training.data.mine_pairs import SKIP_DIRS
-
+from codeassist.heads.doc_mentions.features import FEATURES, candidates, evidence
 from codeassist.heads.doc_mentions.targets import MentionTarget, doc_changes, is_prose_doc, text_words
-from codeassist.heads.doc_mentions.score import FEATURES, candidates, evidence
 from codeassist.parsing.markup import code_lines, prose_chunks
 from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
 from codeassist.review.context import ChangeContext
-from codeassist.review.rules import doc_mentions
+from codeassist.review.rules.doc_mentions import removed_code, stale_mentions
+from training.data.mine_drift import find_archive
+from training.data.mine_pairs import SKIP_DIRS
+
+
 def read_release(archive: Path) -> tuple[dict[str, str], dict[str, str]]:
     """Return the Python sources and the user docs of an sdist, by path inside it."""
     members: dict[str, bytes] = {}
@@ -74,9 +75,9 @@ def release_changes(old_code: dict[str, str], new_code: dict[str, str]) -> tuple
 
 def lexical_lines(pairs: list, path: str, text: str) -> set[int]:
     """Lines of a document that the lexical CA301 reports for this change."""
-    units, params = doc_mentions._removed_code(ChangeContext(changes=None, units=pairs))
+    units, params = removed_code(ChangeContext(changes=None, units=pairs))
     lines = code_lines(text, PurePosixPath(path).suffix)
-    return {f.line for f in doc_mentions._mentions(path, lines, units, params, {})}
+    return {f.line for f in stale_mentions(path, lines, units, params, {})}
 
 
 def _words_of(text: str) -> str:
@@ -110,7 +111,7 @@ def label(before: set[str], removed: set[str], change: MentionTarget, name: str)
 def package_candidates(package: str, versions: list[str], archives: Path, encode) -> list[dict]:
     """Every scored candidate of one package, over its consecutive releases."""
     rows = []
-    releases = [(v, _find_archive(archives, package, v)) for v in versions]
+    releases = [(v, find_archive(archives, package, v)) for v in versions]
     releases = [(v, a) for v, a in releases if a is not None]
     previous = None
     for version, archive in releases:

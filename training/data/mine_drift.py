@@ -7,7 +7,7 @@ method whose code changed and that had documentation gives one example
 substantively in the same release, 0 when it was left as it was (Panthaplackel et al.,
 AAAI 2021). Whitespace, punctuation, typo-sized and doctest-only documentation edits are
 dropped as ambiguous. The labels are noisy: a doc left unchanged may be stale, and a changed
-doc may have been rewritten for style; `hand_check.md` records a read sample.
+doc may have been rewritten for style; `drift_hand_check.md` records a read sample.
 
 Mutation examples add the structural cases with certain labels: on documented units of the
 newest release, rename, remove or add a documented parameter, drop the return value, or drop
@@ -25,17 +25,16 @@ import re
 import shutil
 import tarfile
 import tempfile
-import tomllib
 import zipfile
 from collections import Counter
 from pathlib import Path, PurePosixPath
-
-from training.data.mine_pairs import SKIP_DIRS, code_without_doc
 
 from codeassist.changes import gitdiff
 from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
 from codeassist.records import CLASS, RECEIVER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit
+from training.config import add_config_arguments, load_config, parse_set
+from training.data.mine_pairs import SKIP_DIRS
 
 COLUMNS = ("package", "source", "kind", "path", "qualname", "old_doc", "old_code", "new_code",
            "new_doc", "label", "versions")
@@ -143,7 +142,7 @@ def build_history(package: str, versions: list[str], archives: Path, repos: Path
     repo = git.Repo.init(path)
     tags = []
     for version in versions:
-        archive = _find_archive(archives, package, version)
+        archive = find_archive(archives, package, version)
         if archive is None:
             print(f"  {package} {version}: no sdist in {archives}, skipped")
             continue
@@ -158,7 +157,17 @@ def build_history(package: str, versions: list[str], archives: Path, repos: Path
     return repo, tags
 
 
-def _find_archive(archives: Path, package: str, version: str) -> Path | None:
+def find_archive(archives: Path, package: str, version: str) -> Path | None:
+    """Find the sdist of one release of a package, whichever spelling of its name it uses.
+
+    Args:
+        archives: The directory of downloaded sdists.
+        package: The distribution name (`python-dateutil` matches `python_dateutil-...`).
+        version: The release.
+
+    Returns:
+        The .tar.gz or .zip sdist, or None when it was not downloaded.
+    """
     wanted = {package.lower().replace("-", "_"), package.lower().replace("_", "-"), package.lower()}
     for file in archives.iterdir():
         name = file.name.lower()
@@ -213,8 +222,8 @@ def _record(package: str, source: str, kind: str, path: str, old: CodeUnit, new:
             label: int, versions: str, new_code: str | None = None) -> dict:
     return {
         "package": package, "source": source, "kind": kind, "path": path, "qualname": old.qualname,
-        "old_doc": old.doc.text if old.doc else "", "old_code": code_without_doc(old),
-        "new_code": new_code if new_code is not None else code_without_doc(new),
+        "old_doc": old.doc.text if old.doc else "", "old_code": old.code_without_doc(),
+        "new_code": new_code if new_code is not None else new.code_without_doc(),
         "new_doc": (new.doc.text if new is not None and new.doc else ""), "label": label,
         "versions": versions,
     }
@@ -243,7 +252,7 @@ def mutation_examples(package: str, repo, tag: str, limit: int, rng: random.Rand
     rng.shuffle(units)
     examples = []
     for unit in units[:limit]:
-        code = code_without_doc(unit)
+        code = unit.code_without_doc()
         for kind, mutated, label in mutate(unit, code, rng):
             if mutated != code or label == 0:
                 examples.append(_record(package, "mutation", kind, unit.path, unit, None, label, tag,
@@ -300,17 +309,23 @@ def mutate(unit: CodeUnit, code: str, rng: random.Random) -> list[tuple[str, str
     return out
 
 
-def main() -> None:
-    """Read the config, build the histories, mine, split by package, save."""
+def main(argv: list[str] | None = None) -> int:
+    """Read the config, build the histories, mine, split by package, save.
+
+    Args:
+        argv: Command-line arguments (`--config FILE [--set KEY=VALUE] --out DIR`).
+
+    Returns:
+        0.
+    """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, required=True)
+    add_config_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
-    args = parser.parse_args()
-    config = tomllib.loads(args.config.read_text())
-    archives = Path(config["archives"]).expanduser()
-    repos = Path(config["repos"]).expanduser()
-    rng = random.Random(config.get("seed", 0))
-    cap = config.get("max_examples_per_package", 1500)
+    args = parser.parse_args(argv)
+    config = load_config(args.config, parse_set(args.overrides), paths=("archives", "repos"))
+    archives, repos = Path(config["archives"]), Path(config["repos"])
+    rng = random.Random(config["seed"])
+    cap = config["max_examples_per_package"]
 
     from tqdm import tqdm
 
@@ -322,7 +337,7 @@ def main() -> None:
             continue
         history = history_examples(package, repo, tags)
         rng.shuffle(history)
-        mutations = mutation_examples(package, repo, tags[-1], config.get("mutations_per_package", 150), rng)
+        mutations = mutation_examples(package, repo, tags[-1], config["mutations_per_package"], rng)
         rows += history[:cap] + mutations
         counts = Counter(r["label"] for r in history)
         print(f"  {package}: {len(tags)} releases, history {dict(counts)}, mutations {len(mutations)}")
@@ -344,7 +359,8 @@ def main() -> None:
     for name, items in split.items():
         by_source = Counter((r["source"], r["label"]) for r in items)
         print(f"{name}: {len(items)} examples {dict(sorted(by_source.items()))}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import tomllib
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -31,6 +30,8 @@ from typing import Any, NamedTuple
 from codeassist.changes.hunkview import CONTEXT, render_hunk
 from codeassist.languages import parser
 from codeassist.parsing.nodes import first_error_line
+from training.config import add_config_arguments, load_config, parse_set
+
 COLUMNS = ("package", "path", "qualname", "kind", "label", "view", "added", "bug_line", "answer",
            "old_code", "new_code")
 NO_COMMENT = '{"line": null}'
@@ -381,22 +382,30 @@ def mine(pairs: Any, limits: dict[str, int], *, seed: int, max_lines: int, max_a
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Mine the review examples into a `datasets` DatasetDict on disk."""
+def main(argv: list[str] | None = None) -> int:
+    """Mine the review examples into a `datasets` DatasetDict on disk.
+
+    Args:
+        argv: Command-line arguments (`--config FILE [--set KEY=VALUE] --out DIR`).
+
+    Returns:
+        0.
+    """
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--config", type=Path, required=True)
+    add_config_arguments(cli)
     cli.add_argument("--out", type=Path, required=True)
     args = cli.parse_args(argv)
-    config = tomllib.loads(args.config.read_text())
+    config = load_config(args.config, parse_set(args.overrides), paths=("pairs",))
     from datasets import Dataset, DatasetDict, load_from_disk
 
-    pairs = load_from_disk(str(Path(config["pairs"]).expanduser()))
+    pairs = load_from_disk(config["pairs"])
     splits = mine(pairs, {"train": config["max_train_functions"], "dev": config["max_dev_functions"],
                           "test": config["max_test_functions"]},
                   seed=config["seed"], max_lines=config["max_function_lines"], max_added=config["max_added_lines"])
     DatasetDict({name: Dataset.from_list(rows) if rows else Dataset.from_dict({c: [] for c in COLUMNS})
                  for name, rows in splits.items()}).save_to_disk(str(args.out.expanduser()))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

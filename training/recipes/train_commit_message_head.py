@@ -4,10 +4,12 @@ setup: read the mined commits (training/data/mine_commits.py; split by Debian so
 at most `max_per_package` per package → pairs: every message with its own diff (label 0) and
 with another commit's diff (label 1: from the same package when it has another, which is the
 hard case, otherwise from another package) → features with the shipped documentation encoder
-(cached as .npz per split) → train: logistic regression on train → threshold on dev: the
-probability that flags at most `max_flag_rate` of real (message, own diff) pairs → save:
-head.json and metrics.json to codeassist/assets/commit-message-head/ → report test metrics beside
-single-feature baselines at the same flag rate.
+(cached as .npz per split) → train: logistic regression on train; threshold on dev: the
+probability that flags at most `max_flag_rate` of real (message, own diff) pairs → save: the
+head to codeassist/assets/commit-message-head/ (`save_head`) → evaluate: dev and test metrics
+beside single-feature baselines at the same flag rate, into metrics.json.
+
+    HF_HUB_OFFLINE=1 python -m training.recipes.train_commit_message_head --config training/configs/commit_message_head.toml
 """
 
 from __future__ import annotations
@@ -16,17 +18,36 @@ import argparse
 import hashlib
 import json
 import random
+import shlex
+import sys
 import time
-import tomllib
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
+from codeassist.heads.asset import Head, save_head
+from codeassist.heads.commit_message.features import FEATURES, feature_rows
+from codeassist.heads.commit_message.head import FAMILY, trained_on
 from codeassist.heads.commit_message.summary import summary_from_files
-from codeassist.heads.commit_message.score import FEATURES, feature_rows
-from codeassist.heads.logistic import LogisticHead
+from training.config import add_config_arguments, load_config, parse_set
 from training.recipes.thresholds import rate_threshold
+
+SPLITS = ("train", "dev", "test")
+ENCODE_BATCH = 128
+
+
+# --- setup -------------------------------------------------------------------------------
+
+class Split(NamedTuple):
+    """One split's feature rows, labels (1 = another change's diff), kinds and commits."""
+
+    x: np.ndarray
+    y: np.ndarray
+    kinds: np.ndarray
+    commits: list[dict]
 
 
 def load_commits(data: Path, split: str, max_per_package: int, limit: int, seed: int) -> list[dict]:
@@ -110,14 +131,78 @@ def features(found: list, cache: Path) -> np.ndarray:
     from tqdm import tqdm
 
     from codeassist.encoders.text import encode_docs
-    parts = [feature_rows(found[i:i + 128], encode_docs) for i in tqdm(range(0, len(found), 128), desc=cache.stem)]
+    parts = [feature_rows(found[i:i + ENCODE_BATCH], encode_docs)
+             for i in tqdm(range(0, len(found), ENCODE_BATCH), desc=cache.stem)]
     x = np.concatenate(parts)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(cache, x=x, key=np.array(key))
     return x
 
 
-def evaluate(scores: np.ndarray, labels: np.ndarray, kinds: np.ndarray, threshold: float) -> dict[str, float]:
+def setup(config: dict) -> dict[str, Split]:
+    """Read, pair and featurise every split.
+
+    Args:
+        config: The recipe's settings.
+
+    Returns:
+        The splits by name.
+    """
+    data, out = Path(config["data"]), Path(config["out"])
+    sets = {}
+    for split in SPLITS:
+        commits = load_commits(data, split, config["max_per_package"], config[f"max_{split}"], config["seed"])
+        found, labels, kinds = pairs(commits, config["seed"])
+        sets[split] = Split(features(found, out / f"{split}.npz"), labels, kinds, commits)
+        print(f"{split}: {len(commits)} commits from {len({c['package'] for c in commits})} packages", flush=True)
+    return sets
+
+
+# --- train -------------------------------------------------------------------------------
+
+def train(config: dict, sets: dict[str, Split], command: str) -> Head:
+    """Fit the logistic head on train and set its threshold on dev's real messages.
+
+    Args:
+        config: The recipe's settings.
+        sets: The splits.
+        command: The command line, recorded in the head.
+
+    Returns:
+        The head.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    x_train, y_train = sets["train"].x, sets["train"].y
+    mean, scale = x_train.mean(0), x_train.std(0) + 1e-6
+    model = LogisticRegression(C=config["c"], max_iter=config["max_iter"]).fit((x_train - mean) / scale, y_train)
+    head = Head(family=FAMILY, kind="logistic", trained_on=trained_on(), threshold=0.5, mean=mean, scale=scale,
+                weights=(model.coef_[0].astype(np.float32),), biases=(np.array([model.intercept_[0]], np.float32),),
+                date=time.strftime("%Y-%m-%d"), command=command)
+    dev = sets["dev"]
+    return replace(head, threshold=rate_threshold(head.probabilities(dev.x)[dev.y == 0], config["max_flag_rate"]))
+
+
+# --- save --------------------------------------------------------------------------------
+
+def save(config: dict, head: Head) -> Path:
+    """Write the head to `ship`.
+
+    Args:
+        config: The recipe's settings.
+        head: The head.
+
+    Returns:
+        The ship directory.
+    """
+    ship = Path(config["ship"])
+    save_head(ship, head)
+    return ship
+
+
+# --- evaluate ----------------------------------------------------------------------------
+
+def scorer_metrics(scores: np.ndarray, labels: np.ndarray, kinds: np.ndarray, threshold: float) -> dict[str, float]:
     """Metrics of one scorer at one threshold.
 
     Args:
@@ -159,7 +244,7 @@ def baselines(x: np.ndarray) -> dict[str, np.ndarray]:
     }
 
 
-def compare(head: LogisticHead, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
+def compare(head: Head, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
             dev: tuple[np.ndarray, np.ndarray], max_flag_rate: float) -> dict[str, dict[str, float]]:
     """Evaluate a head at its threshold and each baseline at a threshold set the same way on dev.
 
@@ -175,63 +260,73 @@ def compare(head: LogisticHead, x: np.ndarray, y: np.ndarray, kinds: np.ndarray,
         Metrics by scorer: "head", then the baselines' names.
     """
     x_dev, y_dev = dev
-    rows = {"head": evaluate(head.probabilities(x), y, kinds, head.threshold)}
+    rows = {"head": scorer_metrics(head.probabilities(x), y, kinds, head.threshold)}
     dev_scores = baselines(x_dev)
     for name, scores in baselines(x).items():
-        rows[name] = evaluate(scores, y, kinds, rate_threshold(dev_scores[name][y_dev == 0], max_flag_rate))
+        rows[name] = scorer_metrics(scores, y, kinds, rate_threshold(dev_scores[name][y_dev == 0], max_flag_rate))
     return rows
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Train, choose the threshold, ship, report."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, required=True)
-    args = parser.parse_args(argv)
-    config = tomllib.loads(args.config.read_text())
-    data, out = Path(config["data"]).expanduser(), Path(config["out"]).expanduser()
-    started = time.time()
-    sets = {}
-    for split in ("train", "dev", "test"):
-        commits = load_commits(data, split, config["max_per_package"], config[f"max_{split}"], config["seed"])
-        found, labels, kinds = pairs(commits, config["seed"])
-        sets[split] = (features(found, out / f"{split}.npz"), labels, kinds, commits)
-        print(f"{split}: {len(commits)} commits from {len({c['package'] for c in commits})} packages", flush=True)
+def evaluate(config: dict, sets: dict[str, Split], head: Head, started: float) -> dict:
+    """Evaluate the head and the baselines on dev and test; write metrics.json beside the head.
 
-    from sklearn.linear_model import LogisticRegression
+    Args:
+        config: The recipe's settings.
+        sets: The splits.
+        head: The trained head.
+        started: When the run started (time.time()).
 
-    x_train, y_train, _, _ = sets["train"]
-    mean, scale = x_train.mean(0), x_train.std(0) + 1e-6
-    model = LogisticRegression(C=config["c"], max_iter=1000).fit((x_train - mean) / scale, y_train)
-    head = LogisticHead(mean, scale, model.coef_[0].astype(np.float32), float(model.intercept_[0]), 0.5)
-    x_dev, y_dev, _, _ = sets["dev"]
-    threshold = rate_threshold(head.probabilities(x_dev)[y_dev == 0], config["max_flag_rate"])
-    head = LogisticHead(head.mean, head.scale, head.coef, head.intercept, threshold)
-
-    report: dict[str, dict] = {}
+    Returns:
+        The summary written to metrics.json.
+    """
+    dev = (sets["dev"].x, sets["dev"].y)
+    metrics: dict[str, dict] = {}
     for split in ("dev", "test"):
-        x, y, kinds, _ = sets[split]
-        rows = compare(head, x, y, kinds, (x_dev, y_dev), config["max_flag_rate"])
-        report.update({f"{split}/{name}": values for name, values in rows.items()})
+        rows = compare(head, sets[split].x, sets[split].y, sets[split].kinds, dev, config["max_flag_rate"])
+        metrics.update({f"{split}/{name}": values for name, values in rows.items()})
     summary = {
         "features": list(FEATURES),
-        "coef": dict(zip(FEATURES, head.coef.round(3).tolist())),
-        "threshold": threshold,
+        "coef": dict(zip(FEATURES, head.weights[0].round(3).tolist())),
+        "threshold": head.threshold,
         "max_flag_rate": config["max_flag_rate"],
-        "commits": {split: len(sets[split][3]) for split in sets},
-        "packages": {split: len({c["package"] for c in sets[split][3]}) for split in sets},
-        "metrics": report,
+        "commits": {split: len(sets[split].commits) for split in sets},
+        "packages": {split: len({c["package"] for c in sets[split].commits}) for split in sets},
+        "metrics": metrics,
         "seconds": round(time.time() - started, 1),
     }
-    ship = Path(config["ship"])
-    ship.mkdir(parents=True, exist_ok=True)
-    (ship / "head.json").write_text(json.dumps(head.to_json(features=list(FEATURES)), indent=1) + "\n")
-    (ship / "metrics.json").write_text(json.dumps(summary, indent=1) + "\n")
+    (Path(config["ship"]) / "metrics.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(f"{'scorer':<28} {'flag%':>6} {'R same':>7} {'R other':>8} {'P 1:1':>6} {'AUC':>6}")
-    for name, values in report.items():
+    for name, values in metrics.items():
         print(f"{name:<28} {100 * values['real_flag_rate']:>6.1f} {values['recall_same_package']:>7.3f} "
               f"{values['recall_other_package']:>8.3f} {values['precision_1to1']:>6.3f} {values['roc_auc']:>6.3f}")
     print(json.dumps(summary["coef"]))
+    return summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the recipe from its config: setup → train → save → evaluate.
+
+    Args:
+        argv: Command-line arguments (default: sys.argv[1:]).
+
+    Returns:
+        0.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_config_arguments(parser)
+    args = parser.parse_args(argv)
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"))
+    command = shlex.join(["python", "-m", "training.recipes.train_commit_message_head", *argv])
+    started = time.time()
+
+    sets = setup(config)
+    head = train(config, sets, command)
+    ship = save(config, head)
+    evaluate(config, sets, head, started)
+    print(f"saved the head and metrics.json to {ship}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

@@ -2,10 +2,14 @@
 
 setup: load the drift dataset (split by package) → encode every example once with the
 shipped encoders and build its features (cached as .npz, since encoding dominates) →
-train: the three heads on train, history and mutations resampled to equal weight → calibrate each on dev (Platt scaling) and choose its
-threshold on dev: the best F1 whose precision reaches the floor → save: every head to the
-run directory, the best to codeassist/assets/doc-drift-head/ with metrics.json → report test
-metrics for every head, on history and on mutations separately.
+train: the three heads (weighted, linear, mlp) on train, history and mutations resampled to
+equal weight; calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
+F1 whose precision reaches the floor; the best head by dev F1 wins → save: every head to the
+run directory, the best to codeassist/assets/doc-drift-head/ (`save_head`) → evaluate: test
+metrics for every head, on history and on mutations separately, into metrics.json and the
+model card (training/cards/doc-drift-head.md).
+
+    python -m training.recipes.train_doc_drift_head --config training/configs/doc_drift_head.toml
 """
 
 from __future__ import annotations
@@ -15,14 +19,34 @@ import json
 import math
 import os
 import random
+import shlex
+import sys
 import time
-import tomllib
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from codeassist.heads.doc_drift.score import Example, feature_rows
-from codeassist.heads.doc_drift.features import SIMILARITY, STRUCTURAL, Head, facts, structural_features
+from codeassist.heads.asset import Head, save_head
+from codeassist.heads.doc_drift.features import FEATURES, SIMILARITY, STRUCTURAL, Example, facts, feature_rows, structural_features
+from codeassist.heads.doc_drift.head import FAMILY, trained_on
+from training import cards
+from training.config import add_config_arguments, load_config, parse_set
+
+VARIANTS = ("weighted", "linear", "mlp")
+VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
+ENCODE_BATCH = 256
+
+
+# --- setup -------------------------------------------------------------------------------
+
+class Data(NamedTuple):
+    """Every split's rows, feature matrix, labels and sources ("history" or "mutation")."""
+
+    rows: dict[str, list[dict]]
+    x: dict[str, np.ndarray]
+    y: dict[str, np.ndarray]
+    source: dict[str, np.ndarray]
 
 
 def load_split(data: Path, split: str, limit: int, seed: int) -> list[dict]:
@@ -42,9 +66,6 @@ def _rows_key(rows: list[dict]) -> str:
     for row in rows:
         digest.update("\0".join((row["old_doc"], row["old_code"], row["new_code"])).encode("utf-8", "replace"))
     return digest.hexdigest()
-
-
-VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
 
 
 def features(rows: list[dict], cache: Path) -> np.ndarray:
@@ -67,16 +88,38 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
             )
         ], dtype=np.float32).reshape(len(rows), len(STRUCTURAL))
         return np.concatenate([cached[:, : len(SIMILARITY)], structural, vectors], axis=1)
-    template = Head("linear", SIMILARITY + STRUCTURAL, True, np.zeros(1), np.ones(1), (), (), 0.0)
     examples = [Example(r["old_doc"], r["old_code"], r["new_code"], "python") for r in rows]
     from tqdm import tqdm
 
-    parts = [feature_rows(examples[i : i + 256], template) for i in tqdm(range(0, len(examples), 256), desc=cache.stem)]
-    x = np.concatenate(parts) if parts else np.zeros((0, len(template.names)))
+    parts = [feature_rows(examples[i : i + ENCODE_BATCH], FEATURES, vectors=True)
+             for i in tqdm(range(0, len(examples), ENCODE_BATCH), desc=cache.stem)]
+    x = np.concatenate(parts) if parts else np.zeros((0, len(FEATURES)))
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(cache, x=x, key=np.array(key))
     return x
 
+
+def setup(config: dict) -> Data:
+    """Load every split and its features (once per split; cached under `out`).
+
+    Args:
+        config: The recipe's settings.
+
+    Returns:
+        The data.
+    """
+    data, out, seed = Path(config["data"]), Path(config["out"]), config["seed"]
+    rows = {split: load_split(data, split, config["max_train"] if split == "train" else config["max_eval"], seed)
+            for split in ("train", "dev", "test")}
+    return Data(
+        rows=rows,
+        x={split: features(rows[split], out / f"features-{split}.npz") for split in rows},
+        y={split: np.array([r["label"] for r in rows[split]]) for split in rows},
+        source={split: np.array([r["source"] for r in rows[split]]) for split in rows},
+    )
+
+
+# --- train -------------------------------------------------------------------------------
 
 def columns(variant: str, vectors: bool = False) -> slice:
     """Which feature columns a variant reads: the similarities, the scalars, or everything.
@@ -103,7 +146,7 @@ def balance_sources(x: np.ndarray, y: np.ndarray, source: np.ndarray, seed: int)
     return x[picked], y[picked]
 
 
-def fit(variant: str, x: np.ndarray, y: np.ndarray, hidden: int, seed: int):
+def fit(variant: str, x: np.ndarray, y: np.ndarray, config: dict):  # noqa: ANN201 - a scikit-learn model
     """Fit one head on standardised features (already sliced); returns (model, mean, std)."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.neural_network import MLPClassifier
@@ -111,14 +154,15 @@ def fit(variant: str, x: np.ndarray, y: np.ndarray, hidden: int, seed: int):
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
     z = (x - mean) / std
     if variant == "mlp":
-        model = MLPClassifier((hidden,), alpha=1e-1, max_iter=400, early_stopping=True, random_state=seed)
+        model = MLPClassifier((config["mlp_hidden"],), alpha=config["mlp_alpha"], max_iter=config["mlp_max_iter"],
+                              early_stopping=True, random_state=config["seed"])
     else:
-        model = LogisticRegression(C=0.1, max_iter=3000, class_weight="balanced")
+        model = LogisticRegression(C=config["linear_c"], max_iter=config["linear_max_iter"], class_weight="balanced")
     model.fit(z, y)
     return model, mean, std
 
 
-def logits(model, z: np.ndarray) -> np.ndarray:
+def logits(model, z: np.ndarray) -> np.ndarray:  # noqa: ANN001
     """The model's raw decision values."""
     p = np.clip(model.predict_proba(z)[:, 1], 1e-6, 1 - 1e-6)
     return np.log(p / (1 - p))
@@ -147,7 +191,8 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, floor: float) -> float:
     return best
 
 
-def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float, vectors: bool) -> Head:
+def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float, vectors: bool,  # noqa: ANN001
+            command: str) -> Head:
     """Export a fitted model as a numpy Head whose 0.5 is the chosen threshold."""
     if variant == "mlp":
         weights = (model.coefs_[0], model.coefs_[1] * a)
@@ -157,122 +202,152 @@ def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float
         biases = (model.intercept_ * a,)
     # Platt-calibrated logit is a*z + b; shifting by -logit(threshold) puts the decision at 0.5.
     shift = b - math.log(threshold / (1 - threshold))
-    names = SIMILARITY if variant == "weighted" else SIMILARITY + STRUCTURAL
-    return Head(variant, tuple(names), vectors and variant != "weighted", mean.astype(np.float32),
-                std.astype(np.float32), tuple(np.asarray(w, np.float32) for w in weights),
-                tuple(np.asarray(v, np.float32) for v in biases), float(shift))
+    names = SIMILARITY if variant == "weighted" else FEATURES
+    return Head(
+        family=FAMILY, kind=variant,
+        trained_on={"features": list(names), "vector_features": vectors and variant != "weighted", **trained_on()},
+        threshold=0.5, mean=mean.astype(np.float32), scale=std.astype(np.float32),
+        weights=tuple(np.asarray(w, np.float32) for w in weights), biases=tuple(np.asarray(v, np.float32) for v in biases),
+        shift=float(shift), date=time.strftime("%Y-%m-%d"), command=command,
+    )
 
 
-def main() -> None:
-    """Run the recipe from its config."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", type=Path, required=True)
-    args = parser.parse_args()
-    config = tomllib.loads(args.config.read_text())
-    data, out = Path(config["data"]).expanduser(), Path(config["out"]).expanduser()
-    seed, floor = config.get("seed", 0), config.get("precision_floor", 0.85)
-    started = time.time()
+class Trained(NamedTuple):
+    """The heads by variant, per variant its threshold and dev metrics, and the variant to ship."""
 
-    # setup: features once per split
-    rows = {split: load_split(data, split, config["max_train"] if split == "train" else config["max_eval"], seed)
-            for split in ("train", "dev", "test")}
-    x = {split: features(rows[split], out / f"features-{split}.npz") for split in rows}
-    y = {split: np.array([r["label"] for r in rows[split]]) for split in rows}
-    source = {split: np.array([r["source"] for r in rows[split]]) for split in rows}
+    heads: dict[str, Head]
+    report: dict[str, dict]
+    best: str
 
-    # train, calibrate, choose thresholds
+
+def train(config: dict, data: Data, command: str) -> Trained:
+    """Fit, calibrate and threshold every variant on train and dev; the best dev F1 ships.
+
+    Args:
+        config: The recipe's settings.
+        data: The splits.
+        command: The command line, recorded in each head.
+
+    Returns:
+        The heads, their dev report and the best variant.
+    """
     from sklearn.linear_model import LogisticRegression
 
-    report: dict[str, dict] = {}
     heads: dict[str, Head] = {}
-    use_vectors = config.get("vector_features", False)
-    for variant in ("weighted", "linear", "mlp"):
-        cols = columns(variant, use_vectors)
-        train_x, train_y = balance_sources(x["train"][:, cols], y["train"], source["train"], seed)
-        model, mean, std = fit(variant, train_x, train_y, config.get("mlp_hidden", 64), seed)
-        dev_z = (x["dev"][:, cols] - mean) / std
-        platt = LogisticRegression(C=1e4).fit(logits(model, dev_z).reshape(-1, 1), y["dev"])
+    report: dict[str, dict] = {}
+    for variant in VARIANTS:
+        cols = columns(variant, config["vector_features"])
+        train_x, train_y = balance_sources(data.x["train"][:, cols], data.y["train"], data.source["train"], config["seed"])
+        model, mean, std = fit(variant, train_x, train_y, config)
+        dev_z = (data.x["dev"][:, cols] - mean) / std
+        platt = LogisticRegression(C=config["platt_c"]).fit(logits(model, dev_z).reshape(-1, 1), data.y["dev"])
         a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         calibrated = 1 / (1 + np.exp(-(a * logits(model, dev_z) + b)))
-        threshold = choose_threshold(y["dev"], calibrated, floor)
-        head = to_head(variant, model, mean, std, a, b, threshold, use_vectors)
-        heads[variant] = head
-        head.save(out / variant)
-        dev = metrics(y["dev"], head.probability(x["dev"][:, cols]))
-        entry = {"threshold_on_calibrated_probability": threshold, "dev": dev}
-        for name in ("history", "mutation"):
-            mask = source["test"] == name
-            probability = head.probability(x["test"][mask][:, cols])
-            entry[f"test_{name}"] = metrics(y["test"][mask], probability)
-        report[variant] = entry
-        print(variant, json.dumps(entry, indent=1))
+        threshold = choose_threshold(data.y["dev"], calibrated, config["precision_floor"])
+        heads[variant] = to_head(variant, model, mean, std, a, b, threshold, config["vector_features"], command)
+        report[variant] = {"threshold_on_calibrated_probability": threshold,
+                           "dev": metrics(data.y["dev"], heads[variant].probabilities(data.x["dev"][:, cols]))}
+    best = max(report, key=lambda v: report[v]["dev"]["f1"])  # all were thresholded at the precision floor
+    return Trained(heads, report, best)
 
-    # save: the best head by dev F1 (all were thresholded at the precision floor)
-    best = max(report, key=lambda v: report[v]["dev"]["f1"])
+
+# --- save --------------------------------------------------------------------------------
+
+def save(config: dict, trained: Trained) -> Path:
+    """Write every head to the run directory and the best one to `ship`.
+
+    Args:
+        config: The recipe's settings.
+        trained: The heads and the variant to ship.
+
+    Returns:
+        The ship directory.
+    """
+    for variant, head in trained.heads.items():
+        save_head(Path(config["out"]) / variant, head)
     ship = Path(config["ship"])
-    heads[best].save(ship)
-    summary = {"best": best, "precision_floor": floor, "variants": report, "seconds": round(time.time() - started),
-               "counts": {s: {"n": len(rows[s]), "positives": int(y[s].sum())} for s in rows}}
-    (ship / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
-    (out / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
-    (ship / "MODEL_CARD.md").write_text(model_card(summary, config, args.config, rows))
-    print(f"shipped {best} to {ship}")
+    save_head(ship, trained.heads[trained.best])
+    return ship
 
 
-def model_card(summary: dict, config: dict, config_path: Path, rows: dict[str, list[dict]]) -> str:
-    """Write the shipped head's model card from this run's numbers."""
+# --- evaluate ----------------------------------------------------------------------------
+
+def evaluate(config: dict, data: Data, trained: Trained, started: float) -> dict:
+    """Score every head on the test packages, history and mutations apart; write metrics.json and the card.
+
+    Args:
+        config: The recipe's settings.
+        data: The splits.
+        trained: The heads, their dev report (completed here with test metrics) and the shipped variant.
+        started: When the run started (time.time()).
+
+    Returns:
+        The summary written to metrics.json.
+    """
+    report = trained.report
+    for variant, head in trained.heads.items():
+        cols = columns(variant, config["vector_features"])
+        for name in ("history", "mutation"):
+            mask = data.source["test"] == name
+            report[variant][f"test_{name}"] = metrics(data.y["test"][mask], head.probabilities(data.x["test"][mask][:, cols]))
+        print(variant, json.dumps(report[variant], indent=1))
+    summary = {"best": trained.best, "precision_floor": config["precision_floor"], "variants": report,
+               "seconds": round(time.time() - started),
+               "counts": {s: {"n": len(data.rows[s]), "positives": int(data.y[s].sum())} for s in data.rows}}
+    ship = Path(config["ship"])
+    for directory in (ship, Path(config["out"])):
+        (directory / "metrics.json").write_text(json.dumps(summary, indent=2) + "\n")
+    (ship / "MODEL_CARD.md").write_text(model_card(summary, trained.heads[trained.best], data.rows))
+    return summary
+
+
+def model_card(summary: dict, head: Head, rows: dict[str, list[dict]]) -> str:
+    """Render training/cards/doc-drift-head.md with this run's numbers."""
     import platform
     from collections import Counter
 
     packages = {split: sorted({r["package"] for r in rows[split]}) for split in rows}
     counts = {split: Counter((r["source"], r["label"]) for r in rows[split]) for split in rows}
-    lines = [
-        "# doc-drift-head: the CA201 fusion head",
-        "",
-        f"Trained {time.strftime('%Y-%m-%d')} by `python -m training.recipes.train_doc_drift_head --config {config_path}`",
-        f"on {platform.machine()} CPU ({os.cpu_count()} cores), {summary['seconds']} s including feature extraction.",
-        f"Shipped variant: **{summary['best']}** (best dev F1 with precision ≥ {summary['precision_floor']}).",
-        "",
-        "## What it does",
-        "Scores (old documentation, old code, new code) → probability that the documentation is stale for",
-        "the new code. Features: the code/doc encoders' similarities (doc↔old, doc↔new, drop, old↔new code)",
-        "and structural edit features from the two parse trees (`codeassist/heads/doc_drift/features.py`). The output is",
-        "Platt-calibrated on dev, then shifted so that 0.5 is the threshold chosen on dev (best F1 at the",
-        "precision floor): 0.5 is exactly where `review` reports CA201.",
-        "",
-        "## Data",
-        "`training/data/mine_drift.py` (config `training/configs/mine_drift.toml`): git histories built from 7",
-        "released sdists per package (one commit per release); a function whose code changed between",
-        "releases is stale (1) when its documentation was substantively updated in the same release, else 0;",
-        "whitespace, typo-sized and doctest-only edits are dropped. Plus mutations of documented functions of",
-        "the newest release (rename/remove/add a parameter, drop the return or a documented raise: 1;",
-        "rename a local, reformat: 0).",
-        "Hand check of the labels: `training/data/drift_hand_check.md` (about 80% of positives agree).",
-        "Split by package (the held-out packages are also held out from the code encoder):",
-        "",
-        "| split | packages | history 0 / 1 | mutation 0 / 1 |",
-        "|---|---|---|---|",
-    ]
+    split_rows = []
     for split in ("train", "dev", "test"):
         c = counts[split]
-        lines.append(f"| {split} ({len(rows[split])} sampled) | {', '.join(packages[split])} | "
-                     f"{c[('history', 0)]} / {c[('history', 1)]} | {c[('mutation', 0)]} / {c[('mutation', 1)]} |")
-    lines += ["", "## Metrics (held-out test packages)", "",
-              "| head | dev F1 | history P | history R | history F1 | history AUC | mutation F1 | mutation AUC |",
-              "|---|---|---|---|---|---|---|---|"]
+        split_rows.append(f"| {split} ({len(rows[split])} sampled) | {', '.join(packages[split])} | "
+                          f"{c[('history', 0)]} / {c[('history', 1)]} | {c[('mutation', 0)]} / {c[('mutation', 1)]} |")
+    metric_rows = []
     for variant, entry in summary["variants"].items():
         h, m = entry["test_history"], entry["test_mutation"]
-        lines.append(f"| {variant} | {entry['dev']['f1']:.3f} | {h['precision']:.3f} | {h['recall']:.3f} | "
-                     f"{h['f1']:.3f} | {h['auc']:.3f} | {m['f1']:.3f} | {m['auc']:.3f} |")
-    lines += ["", "Baselines and costs on the same test set: `benchmarks/doc_drift.py` (see benchmarks/README.md).", "",
-              "## Limits",
-              "- Python only in training; other languages go through the same features untested.",
-              "- History labels are noisy: a documentation left unchanged may already have been stale, and many",
-              "  updates are version notes. Real-history recall is the weak spot; precision was favoured.",
-              "- The fused vector features (doc ⊙ code etc.) are implemented but off: they overfit to the training",
-              "  packages (`vector_features` in the config).", ""]
-    return "\n".join(lines)
+        metric_rows.append(f"| {variant} | {entry['dev']['f1']:.3f} | {h['precision']:.3f} | {h['recall']:.3f} | "
+                           f"{h['f1']:.3f} | {h['auc']:.3f} | {m['f1']:.3f} | {m['auc']:.3f} |")
+    return cards.render("doc-drift-head", date=head.date, command=head.command, machine=platform.machine(),
+                        cores=os.cpu_count(), seconds=summary["seconds"], best=summary["best"],
+                        precision_floor=summary["precision_floor"], split_rows="\n".join(split_rows),
+                        metric_rows="\n".join(metric_rows))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the recipe from its config: setup → train → save → evaluate.
+
+    Args:
+        argv: Command-line arguments (default: sys.argv[1:]).
+
+    Returns:
+        0.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_config_arguments(parser)
+    args = parser.parse_args(argv)
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"))
+    command = shlex.join(["python", "-m", "training.recipes.train_doc_drift_head", *argv])
+    started = time.time()
+
+    data = setup(config)
+    trained = train(config, data, command)
+    ship = save(config, trained)
+    evaluate(config, data, trained, started)
+    print(f"shipped {trained.best} to {ship}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main())

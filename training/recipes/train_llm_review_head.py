@@ -3,15 +3,17 @@
 setup: the review corpus (training/data/mine_review.py: one-token bugs injected into real
 functions, and clean refactors; train/dev/test split by package), `train_per_label` buggy and
 as many clean train hunks round-robin over packages, all of dev, a test sample plus the exact
-30 + 30 hunks benchmarks/llm_review.py draws; and real hunks of the packages' release histories
-(label 0), split by package the same way → features: `codeassist.heads.llm_review.score.line_features`
-(one forward pass of the default model per hunk; cached as .npz per row set) and `design` →
-train: standardised logistic regression on line labels (1 = the bug line of a buggy hunk, 0 =
-every other added line), C by dev line AUC → threshold: the lowest probability at which the
-dev hunks' best lines reach `precision` and at most `max_real_flag_rate` of real dev hunks get
-a comment → save: head.json and metrics.json to `ship` → report dev/test and real hunks beside
-a baseline without the model (the "busiest" added line: the most operators, commas and digits,
-a heuristic that finds most one-token mutations).
+`benchmark_per_label` + `benchmark_per_label` hunks benchmarks/llm_review.py draws; and real
+hunks of the packages' release histories (label 0), split by package the same way → features:
+`codeassist.heads.llm_review.features.line_features` (one forward pass of the default model per
+hunk; cached as .npz per row set) and `design` → train: standardised logistic regression on
+line labels (1 = the bug line of a buggy hunk, 0 = every other added line), C by dev line AUC;
+threshold: the lowest probability at which the dev hunks' best lines reach `precision` and at
+most `max_real_flag_rate` of real dev hunks get a comment → save: the head to `ship`
+(`save_head`) → evaluate: dev/test and real hunks beside a baseline without the model (the
+"busiest" added line: the most operators, commas and digits, a heuristic that finds most
+one-token mutations), into metrics.json. To try settings without touching the shipped head,
+`--set ship=SOMEWHERE`.
 
     OMP_NUM_THREADS=1 OMP_WAIT_POLICY=PASSIVE HF_HUB_OFFLINE=1 \\
         python -m training.recipes.train_llm_review_head --config training/configs/llm_review_head.toml
@@ -25,19 +27,35 @@ import json
 import os
 import random
 import re
+import shlex
+import sys
 import time
-import tomllib
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
-from codeassist.heads.llm_review.score import LAYERS, PREFIX, design, line_features
 from codeassist.changes.hunkview import numbered_hunk, shown_lines
-from codeassist.heads.logistic import LogisticHead
+from codeassist.heads.asset import Head, save_head
+from codeassist.heads.llm_review.features import LAYERS, PREFIX, design, line_features
+from codeassist.heads.llm_review.head import FAMILY, trained_on
+from training.config import add_config_arguments, load_config, parse_set
 from training.recipes.thresholds import rate_threshold
 
 _BUSY = re.compile(r"[-+*/%<>=!&|^~,\[\]]|\d+|\b(?:not|and|or|is|in)\b")
+
+
+# --- setup -------------------------------------------------------------------------------
+
+class Data(NamedTuple):
+    """The hunks of every row set, their per-line arrays (hunk, line, y, x, seconds), designed rows."""
+
+    splits: dict[str, list[dict]]
+    arrays: dict[str, dict[str, np.ndarray]]
+    rows: dict[str, np.ndarray]
+    bench: int  # the first `bench` test hunks are benchmarks/llm_review.py's sample
 
 
 def sample_split(rows: list[dict], per_label: int | None, seed: int) -> list[dict]:
@@ -109,8 +127,8 @@ def real_hunks(history: Path, package: str, count: int, seed: int) -> list[dict]
     return found[:count]
 
 
-def benchmark_sample(rows: list[dict], n: int = 30, seed: int = 0) -> list[dict]:
-    """The hunks benchmarks/llm_review.py scores (the same seeded draw)."""
+def benchmark_sample(rows: list[dict], n: int, seed: int = 0) -> list[dict]:
+    """The hunks benchmarks/llm_review.py scores (the same seeded draw: its --n and --seed 0)."""
     rng = random.Random(seed)
     return [*rng.sample([r for r in rows if r["label"] == 1], n), *rng.sample([r for r in rows if r["label"] == 0], n)]
 
@@ -164,6 +182,41 @@ def designed(arrays: dict[str, np.ndarray]) -> np.ndarray:
     return out
 
 
+def setup(config: dict) -> Data:
+    """Draw every row set, read each hunk once with the default model and design the rows.
+
+    Args:
+        config: The recipe's settings.
+
+    Returns:
+        The data.
+    """
+    import torch
+    from datasets import load_from_disk
+
+    from codeassist.llm import models
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
+    data = load_from_disk(config["data"])
+    test_rows = list(data["test"])
+    bench = benchmark_sample(test_rows, config["benchmark_per_label"])
+    bench_ids = {row_id(r) for r in bench}
+    splits = {
+        "train": sample_split(list(data["train"]), config["train_per_label"], config["seed"]),
+        "dev": list(data["dev"]),
+        "test": bench + [r for r in sample_split(test_rows, config["test_per_label"], config["seed"])
+                         if row_id(r) not in bench_ids],
+    }
+    for name, packages in config["real_packages"].items():
+        splits[f"{name}_real"] = [row for package in packages
+                                  for row in real_hunks(Path(config["history"]), package, config["real_per_package"],
+                                                        config["seed"])]
+    lm = models.load(None, config["device"])
+    arrays = {name: extract(lm, rows, Path(config["cache"])) for name, rows in splits.items()}
+    return Data(splits, arrays, {name: designed(a) for name, a in arrays.items()}, len(bench))
+
+
+# --- train -------------------------------------------------------------------------------
+
 def busy_scores(arrays: dict[str, np.ndarray], rows: list[dict]) -> np.ndarray:
     """The baseline's score per line: operators, commas, brackets and digits in its code."""
     texts = [shown_lines(row["view"]) for row in rows]
@@ -200,6 +253,82 @@ def threshold_for(tops: list[tuple[float, bool, int, bool]], precision: float) -
     return float("inf")
 
 
+class Trained(NamedTuple):
+    """The head, the C it was fitted with, and every row set's scores by the head and the baseline."""
+
+    head: Head
+    c: float
+    probabilities: dict[str, np.ndarray]
+    busy: dict[str, np.ndarray]
+    busy_threshold: float
+
+
+def train(config: dict, data: Data, command: str) -> Trained:
+    """Fit the head (C by dev line AUC) and choose its threshold and the baseline's on dev.
+
+    Args:
+        config: The recipe's settings.
+        data: The row sets.
+        command: The command line, recorded in the head.
+
+    Returns:
+        The head and the scores the report needs.
+    """
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import roc_auc_score
+    from sklearn.preprocessing import StandardScaler
+
+    arrays, rows = data.arrays, data.rows
+    train_rows = np.vstack([rows["train"], rows["train_real"]])
+    train_y = np.concatenate([arrays["train"]["y"], arrays["train_real"]["y"]])
+    scaler = StandardScaler().fit(train_rows)
+    dev_rows = scaler.transform(np.vstack([rows["dev"], rows["dev_real"]]))
+    dev_y = np.concatenate([arrays["dev"]["y"], arrays["dev_real"]["y"]])
+    best = None
+    for c in config["c_grid"]:
+        model = LogisticRegression(C=c, max_iter=config["max_iter"], class_weight="balanced").fit(
+            scaler.transform(train_rows), train_y)
+        auc = roc_auc_score(dev_y, model.decision_function(dev_rows))
+        print(f"C={c:g}: dev line AUC (corpus + real hunks) {auc:.3f}")
+        if best is None or auc > best[0]:
+            best = (auc, c, model)
+    _, c, model = best
+    head = Head(family=FAMILY, kind="logistic", trained_on=trained_on(), threshold=0.5,
+                mean=scaler.mean_.astype(np.float32), scale=scaler.scale_.astype(np.float32),
+                weights=(model.coef_[0].astype(np.float32),), biases=(np.array([model.intercept_[0]], np.float32),),
+                date=time.strftime("%Y-%m-%d"), command=command)
+    # Scored as the rule scores them: by the numpy head.
+    probabilities = {name: head.probabilities(r) for name, r in rows.items()}
+    busy = {name: busy_scores(arrays[name], data.splits[name]) for name in arrays}
+    # The threshold: precision on the corpus's dev hunks, and few comments on real dev hunks.
+    threshold = max(threshold_for(hunk_tops(arrays["dev"], probabilities["dev"]), config["precision"]),
+                    rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], probabilities["dev_real"])],
+                                   config["max_real_flag_rate"]))
+    busy_threshold = max(threshold_for(hunk_tops(arrays["dev"], busy["dev"]), config["precision"]),
+                         rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], busy["dev_real"])],
+                                        config["max_real_flag_rate"]))
+    return Trained(replace(head, threshold=float(threshold)), c, probabilities, busy, busy_threshold)
+
+
+# --- save --------------------------------------------------------------------------------
+
+def save(config: dict, head: Head) -> Path:
+    """Write the head to `ship`.
+
+    Args:
+        config: The recipe's settings.
+        head: The head.
+
+    Returns:
+        The ship directory.
+    """
+    ship = Path(config["ship"])
+    save_head(ship, head)
+    return ship
+
+
+# --- evaluate ----------------------------------------------------------------------------
+
 def summary(arrays: dict[str, np.ndarray], scores: np.ndarray, threshold: float) -> dict[str, float]:
     """Line AUC, top-1 on buggy hunks (and a random line's), and the metrics at `threshold`."""
     from sklearn.metrics import roc_auc_score
@@ -211,73 +340,21 @@ def summary(arrays: dict[str, np.ndarray], scores: np.ndarray, threshold: float)
             **at_threshold(tops, threshold)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Train, choose the threshold, save and report.
+def evaluate(config: dict, data: Data, trained: Trained) -> dict:
+    """Report the head and the baseline on dev, test, the benchmark's hunks and real hunks; write metrics.json.
 
     Args:
-        argv: Command-line arguments.
+        config: The recipe's settings.
+        data: The row sets.
+        trained: The head and the scores.
 
     Returns:
-        0.
+        The report written to metrics.json.
     """
-    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--config", type=Path, default=Path("training/configs/llm_review_head.toml"))
-    cli.add_argument("--no-ship", action="store_true", help="report only; leave the shipped head alone")
-    args = cli.parse_args(argv)
-    config = tomllib.loads(args.config.read_text())
-
-    import torch
-    from datasets import load_from_disk
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.metrics import roc_auc_score
-    from sklearn.preprocessing import StandardScaler
-
-    from codeassist.llm import models
-    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS", "1")))
-    data = load_from_disk(str(Path(config["data"]).expanduser()))
-    test_rows = list(data["test"])
-    bench = benchmark_sample(test_rows)
-    bench_ids = {row_id(r) for r in bench}
-    splits = {
-        "train": sample_split(list(data["train"]), config["train_per_label"], config["seed"]),
-        "dev": list(data["dev"]),
-        "test": bench + [r for r in sample_split(test_rows, config["test_per_label"], config["seed"])
-                         if row_id(r) not in bench_ids],
-    }
-    history = Path(config["history"]).expanduser()
-    for name, packages in config["real_packages"].items():
-        splits[f"{name}_real"] = [row for package in packages
-                                  for row in real_hunks(history, package, config["real_per_package"], config["seed"])]
-    lm = models.load(None, "cpu")
-    cache = Path(config["cache"]).expanduser()
-    arrays = {name: extract(lm, rows, cache) for name, rows in splits.items()}
-    rows = {name: designed(a) for name, a in arrays.items()}
-
-    train_rows = np.vstack([rows["train"], rows["train_real"]])
-    train_y = np.concatenate([arrays["train"]["y"], arrays["train_real"]["y"]])
-    scaler = StandardScaler().fit(train_rows)
-    scaled = {name: scaler.transform(r) for name, r in rows.items()}
-    dev_rows = np.vstack([scaled["dev"], scaled["dev_real"]])
-    dev_y = np.concatenate([arrays["dev"]["y"], arrays["dev_real"]["y"]])
-    best = None
-    for c in config["c_grid"]:
-        model = LogisticRegression(C=c, max_iter=2000, class_weight="balanced").fit(scaler.transform(train_rows), train_y)
-        auc = roc_auc_score(dev_y, model.decision_function(dev_rows))
-        print(f"C={c:g}: dev line AUC (corpus + real hunks) {auc:.3f}")
-        if best is None or auc > best[0]:
-            best = (auc, c, model)
-    _, c, model = best
-    probabilities = {name: model.predict_proba(s)[:, 1] for name, s in scaled.items()}
-    busy = {name: busy_scores(arrays[name], splits[name]) for name in arrays}
-    # The threshold: precision on the corpus's dev hunks, and few comments on real dev hunks.
-    threshold = max(threshold_for(hunk_tops(arrays["dev"], probabilities["dev"]), config["precision"]),
-                    rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], probabilities["dev_real"])],
-                                   config["max_real_flag_rate"]))
-    busy_threshold = max(threshold_for(hunk_tops(arrays["dev"], busy["dev"]), config["precision"]),
-                         rate_threshold([t[0] for t in hunk_tops(arrays["dev_real"], busy["dev_real"])],
-                                        config["max_real_flag_rate"]))
-
-    bench_mask = arrays["test"]["hunk"] < len(bench)
+    splits, arrays = data.splits, data.arrays
+    probabilities, busy, busy_threshold = trained.probabilities, trained.busy, trained.busy_threshold
+    threshold, c = trained.head.threshold, trained.c
+    bench_mask = arrays["test"]["hunk"] < data.bench
     bench_arrays = {k: v[bench_mask] for k, v in arrays["test"].items() if k != "seconds"}
     report: dict[str, object] = {"c": c, "threshold": threshold, "precision_target": config["precision"],
                                  "max_real_flag_rate": config["max_real_flag_rate"],
@@ -323,15 +400,31 @@ def main(argv: list[str] | None = None) -> int:
     seconds = np.concatenate([arrays[name]["seconds"] for name in ("dev", "test", "dev_real", "test_real")])
     report["ms_per_hunk"] = {"mean": 1000 * float(seconds.mean()), "p90": 1000 * float(np.percentile(seconds, 90))}
 
-    if not args.no_ship:
-        ship = Path(config["ship"])
-        ship.mkdir(parents=True, exist_ok=True)
-        head = LogisticHead(scaler.mean_.astype(np.float32), scaler.scale_.astype(np.float32),
-                        model.coef_[0].astype(np.float32), float(model.intercept_[0]), float(threshold))
-        command = f"python -m training.recipes.train_llm_review_head --config {args.config}"
-        (ship / "head.json").write_text(json.dumps(head.to_json(layers=list(LAYERS), prefix=PREFIX, command=command)))
-        (ship / "metrics.json").write_text(json.dumps(report, indent=1) + "\n")
-        print(f"saved {ship / 'head.json'} and metrics.json")
+    (Path(config["ship"]) / "metrics.json").write_text(json.dumps(report, indent=1) + "\n")
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the recipe from its config: setup → train → save → evaluate.
+
+    Args:
+        argv: Command-line arguments (default: sys.argv[1:]).
+
+    Returns:
+        0.
+    """
+    argv = sys.argv[1:] if argv is None else argv
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_config_arguments(parser)
+    args = parser.parse_args(argv)
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "cache", "history", "ship"))
+    command = shlex.join(["python", "-m", "training.recipes.train_llm_review_head", *argv])
+
+    data = setup(config)
+    trained = train(config, data, command)
+    ship = save(config, trained.head)
+    evaluate(config, data, trained)
+    print(f"saved the head and metrics.json to {ship}")
     return 0
 
 

@@ -1,115 +1,34 @@
-"""Does a commit message describe its change? Features and the learned head behind CA401.
+"""Does a commit message describe its change? The probability behind CA401.
 
-A change is summarised the way its diff shows it (`codeassist.heads.commit_message.summary`): the changed
-paths, the function context of each hunk, and the removed and added lines. The message is
-compared with that summary lexically (its words that the change's identifiers, paths and
-strings contain) and semantically (the documentation encoder's cosine between the message
-and the summary, and between the message and the names alone).
-
-A logistic head over those features (training/recipes/train_commit_message_head.py, trained on
-Debian's patches: real messages with their diffs, against the same messages paired with
-another patch's diff) gives the probability that the message describes a different change.
-Its threshold is set on held-out packages so that only a small share of real messages is
-flagged; `codeassist/assets/commit-message-head/MODEL_CARD.md` has the data and numbers.
+The shipped head (head.py) reads the message↔change features (features.py) and gives the
+probability that the message describes a different change; at or above its threshold CA401
+reports the message.
 """
 
 from __future__ import annotations
 
-import json
-import math
-import re
-from collections.abc import Callable, Sequence
-from functools import cache
-from importlib import resources
-from pathlib import Path
+from collections.abc import Callable
 
 import numpy as np
 
-from codeassist.heads import logistic
-from codeassist.heads.commit_message.summary import DiffSummary, names_text, summary_text
-from codeassist.heads.logistic import LogisticHead
-from codeassist.encoders.lexical import lexical_tokens
-FEATURES = ("cos_change", "cos_names", "overlap", "shared_log", "message_words_log",
-            "change_lines_log", "path_hit")
-_URL = re.compile(r"https?://\S+")
-_TRAILER = re.compile(r"^[A-Z][A-Za-z-]+: .*$", re.M)
-# Words every change "contains" or every message uses; they carry no evidence of a match.
-_FILLER = frozenset(
-    "add added adds fix fixed fixes fixing use used uses using make makes remove removed removes "
-    "update updated updates change changed changes support new now also when not don all can "
-    "instead should would could patch debian upstream code file files none true false "
-    "return def class import none var let const func function python".split()
-)
+from codeassist.heads.asset import Head
+from codeassist.heads.commit_message.features import feature_rows
+from codeassist.heads.commit_message.head import shipped_head
+from codeassist.heads.commit_message.summary import DiffSummary
 
 
-def message_text(message: str) -> str:
-    """Return the part of a message that describes the change: subject and first paragraph.
+def mismatch_probability(message: str, summary: DiffSummary, encode: Callable[[list[str]], np.ndarray],
+                         head: Head | None = None) -> float:
+    """Return the probability that `message` describes some other change than `summary`'s.
 
     Args:
-        message: The commit message (git comment lines are dropped).
-
-    Returns:
-        Subject and first body paragraph, without URLs and trailers, at most 600 characters.
-    """
-    kept = "\n".join(line for line in message.splitlines() if not line.startswith("#"))
-    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", kept) if p.strip()]
-    text = "\n".join(paragraphs[:2])
-    return _TRAILER.sub("", _URL.sub("", text)).strip()[:600]
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in lexical_tokens(text) if len(w) > 2 and not w.isdigit() and w not in _FILLER}
-
-
-def feature_rows(
-    pairs: Sequence[tuple[str, DiffSummary]], encode: Callable[[list[str]], np.ndarray]
-) -> np.ndarray:
-    """Compute FEATURES for (message, change) pairs.
-
-    Args:
-        pairs: Messages with the summaries of the changes they are compared with.
+        message: The commit message.
+        summary: The change it is committed with.
         encode: The documentation encoder (texts → L2-normalised rows).
+        head: A commit-message head; the shipped one by default.
 
     Returns:
-        A float32 array of shape (len(pairs), len(FEATURES)).
+        A probability in [0, 1]; CA401 reports at or above the head's threshold.
     """
-    if not pairs:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    messages = [message_text(message) for message, _ in pairs]
-    vectors = encode(messages + [summary_text(s) for _, s in pairs] + [names_text(s) for _, s in pairs])
-    count = len(pairs)
-    cos_change = np.sum(vectors[:count] * vectors[count:2 * count], axis=1)
-    cos_names = np.sum(vectors[:count] * vectors[2 * count:], axis=1)
-    rows = []
-    for (_, summary), text, change_cos, names_cos in zip(pairs, messages, cos_change, cos_names):
-        said = _words(text)
-        shown = _words("\n".join((*summary.paths, *summary.contexts, *summary.removed, *summary.added)))
-        path_words = _words(" ".join(summary.paths))
-        shared = said & shown
-        rows.append([
-            float(change_cos), float(names_cos), len(shared) / max(len(said), 1),
-            math.log1p(len(shared)), math.log1p(len(said)),
-            math.log1p(len(summary.removed) + len(summary.added)), float(bool(said & path_words)),
-        ])
-    return np.asarray(rows, dtype=np.float32)
-
-
-def load_head(path: Path) -> LogisticHead:
-    """Load a message head (a `LogisticHead` stored with its FEATURES).
-
-    Args:
-        path: The head.json file.
-
-    Returns:
-        The head.
-
-    Raises:
-        ValueError: When its features are not this version's FEATURES.
-    """
-    return logistic.load(path, features=list(FEATURES))
-
-
-@cache
-def shipped_head() -> LogisticHead:
-    """Return the head shipped in codeassist/assets/commit-message-head (loaded once)."""
-    return load_head(Path(str(resources.files("codeassist").joinpath("assets", "commit-message-head", "head.json"))))
+    head = head or shipped_head()
+    return float(head.probabilities(feature_rows([(message, summary)], encode))[0])

@@ -1,6 +1,6 @@
-"""Fusion of the code and documentation modalities: the features and heads that score drift.
+"""CA201's features: what the encoders and the parse trees say about one (doc, old code, new code).
 
-For one example (old documentation, old code, new code) the feature builder gives
+For one example the feature builder gives
 
 - similarity features from the two encoders: doc↔old code, doc↔new code, their drop, and
   old↔new code;
@@ -10,27 +10,28 @@ For one example (old documentation, old code, new code) the feature builder give
   vanished from the code;
 - vector features of the fused pair: doc ⊙ new code, |doc − new code|, new − old code.
 
-Three heads read them (training/recipes/train_doc_drift_head.py fits each): `weighted` (a
-weighted sum of the similarities through a sigmoid), `linear` (logistic regression over all
-features) and `mlp` (one hidden layer). Inference is numpy only; weights are safetensors.
+`feature_rows` builds the rows a head reads, for the recipe (training/recipes/
+train_doc_drift_head.py, which fits a `weighted`, a `linear` and an `mlp` head on them) and
+for the rule alike.
 """
 
 from __future__ import annotations
 
-import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from codeassist.parsing.docstrings import JAVADOC, JSDOC, PYTHON, RUSTDOC, GODOC, clean_name, parse_doc
+from codeassist.parsing.docstrings import JAVADOC, JSDOC, PYTHON, RUSTDOC, GODOC, clean_name, parse_doc, summary_of
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER, CodeUnit, ParsedDoc
+
+if TYPE_CHECKING:
+    from codeassist.encoders.cache import EmbeddingCache
 
 SIMILARITY = ("sim_doc_old", "sim_doc_new", "sim_drop", "sim_code_code")
 # Parameter changes count only through what the documentation says about them: renaming a
@@ -42,6 +43,7 @@ STRUCTURAL = (
     "doc_raises_gone", "calls_added", "calls_removed", "edit_size", "old_lines_log",
     "new_lines_log", "vanished_doc_identifiers", "vanished_doc_identifier_share", "yields_changed",
 )
+FEATURES = SIMILARITY + STRUCTURAL  # every scalar a head may read; vector features follow when asked
 CONVENTIONS = {"python": PYTHON, "javascript": JSDOC, "typescript": JSDOC, "tsx": JSDOC,
                "java": JAVADOC, "rust": RUSTDOC, "go": GODOC}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -176,94 +178,47 @@ def vector_features(doc: np.ndarray, old: np.ndarray, new: np.ndarray) -> np.nda
     return np.concatenate([doc * new, np.abs(doc - new), new - old]).astype(np.float32)
 
 
-@dataclass(frozen=True)
-class Head:
-    """A trained fusion head: feature normalisation, weights and its decision shift.
+class Example(NamedTuple):
+    """One question for the drift head: is `old_doc` stale for `new_code`?"""
 
-    Attributes:
-        variant: "weighted", "linear" or "mlp".
-        names: Scalar feature names, in order.
-        vectors: Whether the vector features follow the scalar ones.
-        mean: Per-feature mean used for standardisation.
-        std: Per-feature standard deviation.
-        weights: Layer weights (one matrix for the linear heads, two for the MLP).
-        biases: Layer biases.
-        shift: Added to the final logit so that 0.5 is the shipped decision threshold.
-    """
-
-    variant: str
-    names: tuple[str, ...]
-    vectors: bool
-    mean: np.ndarray
-    std: np.ndarray
-    weights: tuple[np.ndarray, ...]
-    biases: tuple[np.ndarray, ...]
-    shift: float
-
-    def probability(self, features: np.ndarray) -> np.ndarray:
-        """Score rows of features.
-
-        Args:
-            features: (n, d) rows in the order `names` (+ vector features when `vectors`).
-
-        Returns:
-            Probabilities in [0, 1], one per row.
-        """
-        x = (features - self.mean) / self.std
-        for index, (weight, bias) in enumerate(zip(self.weights, self.biases)):
-            x = x @ weight + bias
-            if index < len(self.weights) - 1:
-                x = np.maximum(x, 0.0)
-        logits = x.reshape(-1) + self.shift
-        return 1.0 / (1.0 + np.exp(-np.clip(logits, -40, 40)))
-
-    def save(self, directory: Path) -> None:
-        """Write config.json and head.safetensors.
-
-        Args:
-            directory: Where to write (created when missing).
-        """
-        from safetensors.numpy import save_file
-
-        directory.mkdir(parents=True, exist_ok=True)
-        tensors = {"mean": self.mean, "std": self.std}
-        tensors |= {f"weight_{i}": w.astype(np.float32) for i, w in enumerate(self.weights)}
-        tensors |= {f"bias_{i}": b.astype(np.float32) for i, b in enumerate(self.biases)}
-        save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in tensors.items()},
-                  str(directory / "head.safetensors"))
-        config = {"variant": self.variant, "names": list(self.names), "vectors": self.vectors,
-                  "layers": len(self.weights), "shift": self.shift}
-        (directory / "config.json").write_text(json.dumps(config, indent=2) + "\n")
+    old_doc: str
+    old_code: str
+    new_code: str
+    language: str = "python"
 
 
-def load_head(directory: Path) -> Head:
-    """Read a head written by `Head.save`.
+def feature_rows(examples: Sequence[Example], names: Sequence[str] = FEATURES, *, vectors: bool = False,
+                 cache: EmbeddingCache | None = None) -> np.ndarray:
+    """Build the feature matrix a head reads, encoding all examples in three batches.
 
     Args:
-        directory: The head's directory.
+        examples: The examples.
+        names: The scalar features, in the head's order (a subset of FEATURES).
+        vectors: Whether the vector features follow the scalar ones.
+        cache: An embedding cache, so unchanged code and docs are not encoded again.
 
     Returns:
-        The head.
+        (n, d) float32 features.
     """
-    from safetensors.numpy import load_file
-
-    config = json.loads((directory / "config.json").read_text())
-    tensors = load_file(str(directory / "head.safetensors"))
-    layers = range(config["layers"])
-    return Head(
-        variant=config["variant"], names=tuple(config["names"]), vectors=config["vectors"],
-        mean=tensors["mean"], std=tensors["std"],
-        weights=tuple(tensors[f"weight_{i}"] for i in layers),
-        biases=tuple(tensors[f"bias_{i}"] for i in layers), shift=float(config["shift"]),
-    )
-
-
-@cache
-def shipped_head() -> Head:
-    """Load the drift head shipped in `codeassist/assets/doc-drift-head/`.
-
-    Returns:
-        The head.
-    """
-    directory = Path(str(resources.files("codeassist").joinpath("assets", "doc-drift-head")))
-    return load_head(directory)
+    from codeassist.encoders import encode_code, encode_docs
+    docs = encode_docs([summary_of(e.old_doc) or e.old_doc for e in examples], cache=cache)
+    rows = []
+    by_language: dict[str, list[int]] = {}
+    for index, example in enumerate(examples):
+        by_language.setdefault(example.language, []).append(index)
+    old = np.zeros_like(docs)
+    new = np.zeros_like(docs)
+    for language, indices in by_language.items():
+        old[indices] = encode_code([examples[i].old_code for i in indices], language, cache=cache)
+        new[indices] = encode_code([examples[i].new_code for i in indices], language, cache=cache)
+    for index, example in enumerate(examples):
+        scalars = similarity_features(docs[index], old[index], new[index])
+        scalars |= structural_features(
+            example.old_doc, facts(example.old_code, example.language),
+            facts(example.new_code, example.language), example.language,
+        )
+        row = np.array([scalars[name] for name in names], dtype=np.float32)
+        if vectors:
+            row = np.concatenate([row, vector_features(docs[index], old[index], new[index])])
+        rows.append(row)
+    return np.stack(rows) if rows else np.zeros((0, len(names)), dtype=np.float32)

@@ -1,14 +1,14 @@
 """CA501: review comments from the LLM on changed hunks, located, constrained and validated.
 
-With the default model, a line head on the model's own reading of the hunk
-(`codeassist.heads.llm_review.score`) picks the added line likeliest to be a bug, and a comment is made
-only when its probability clears the head's threshold; the review adapter then says what is
-wrong, its answer pre-filled up to that line's number. With another model (`--model`), the
-model is asked for the line itself and its mean token log-probability must clear a floor.
-Either way the answer is pre-filled to start a JSON object, then parsed and checked: the line
-must be one the change added, the comment must be short prose. Anything else is dropped
-without a word; at most `max_per_file` comments per file survive. Model output is data: it is
-never executed and only ever becomes a Finding's message.
+With the default model, the line head on the model's own reading of the hunk (`score.py`)
+picks the added line likeliest to be a bug, and a comment is made only when its probability
+clears the head's threshold; the review adapter then says what is wrong, its answer
+pre-filled up to that line's number. With another model (`--model`), the model is asked for
+the line itself and its mean token log-probability must clear a floor. Either way the answer
+is pre-filled to start a JSON object, then parsed and checked: the line must be one the
+change added, the comment must be short prose. Anything else is dropped without a word; at
+most `max_per_file` comments per file survive. Model output is data: it is never executed and
+only ever becomes a `LineComment`, which the CA501 rule turns into a Finding.
 """
 
 from __future__ import annotations
@@ -17,17 +17,16 @@ import difflib
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
-from codeassist.llm.answers import sanitize
 from codeassist.changes.gitdiff import ChangeSet
-from codeassist.llm import prompts
 from codeassist.changes.hunkview import numbered_hunk, shown_lines
-from codeassist.heads.llm_review.score import score_lines, shipped_head
-from codeassist.heads.logistic import LogisticHead
+from codeassist.heads.asset import Head
+from codeassist.heads.llm_review.head import shipped_head
+from codeassist.heads.llm_review.score import score_lines
+from codeassist.llm import prompts
+from codeassist.llm.answers import sanitize
 from codeassist.llm.models import LoadedModel, load
-from codeassist.review.rules.base import line_finding
-from codeassist.review.rules.llm_review import CA501
-from codeassist.records import Finding
 
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
@@ -37,6 +36,23 @@ MAX_FIX_TOKENS = 3  # tokens a one-token slip's fix may change (besides reorderi
 _TOKEN = re.compile(r"\w+|\S")
 UNEXPLAINED = "This added line looks like a one-token slip (operator, variable, literal or argument order)."
 Review = Callable[[str, str, set[int]], "tuple[int, str, str] | None"]  # (path, view, added) → comment
+
+
+@dataclass(frozen=True)
+class LineComment:
+    """The LLM's comment on one added line.
+
+    Attributes:
+        path: The file's path.
+        line: The added line it is about (1-based, in the new file).
+        comment: What is wrong, one or two short sentences.
+        suggestion: The corrected line, or "".
+    """
+
+    path: str
+    line: int
+    comment: str
+    suggestion: str = ""
 
 
 def review_prompt(path: str, view: str) -> str:
@@ -127,7 +143,7 @@ def asked_review(lm: LoadedModel) -> Review:
     return review
 
 
-def located_review(lm: LoadedModel, head: LogisticHead) -> Review:
+def located_review(lm: LoadedModel, head: Head) -> Review:
     """Review by the line head: its best line, when it clears the threshold, explained by the model.
 
     Args:
@@ -194,8 +210,8 @@ def plausible_fix(line: str, comment: str, suggestion: str) -> bool:
 
 
 def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
-                 max_hunks_per_file: int = 8) -> list[Finding]:
-    """Turn reviews of each hunk into CA501 findings.
+                 max_hunks_per_file: int = 8) -> list[LineComment]:
+    """Collect the reviews of each hunk that land on a line the change added.
 
     Args:
         changes: The change to review.
@@ -204,9 +220,9 @@ def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
         max_hunks_per_file: The most hunks reviewed per file (latency cap).
 
     Returns:
-        CA501 findings, each on an added line.
+        The comments, each on an added line, in file and hunk order.
     """
-    findings: list[Finding] = []
+    comments: list[LineComment] = []
     for change in changes.files:
         if change.new_text is None or change.unreadable:
             continue
@@ -218,17 +234,15 @@ def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
             reviewed = review(change.path, shown, added)
             if reviewed is None or reviewed[0] not in added:
                 continue
-            line, comment, suggestion = reviewed
-            message = comment + (f" Suggestion: `{suggestion}`" if suggestion else "")
-            findings.append(line_finding(CA501, change.path, line, message))
+            comments.append(LineComment(change.path, *reviewed))
             kept += 1
             if kept >= max_per_file:
                 break
-    return findings
+    return comments
 
 
 def review_comments(changes: ChangeSet, *, model: str | None = None, device: str = "auto",
-                    max_per_file: int = 3, max_hunks_per_file: int = 8) -> list[Finding]:
+                    max_per_file: int = 3, max_hunks_per_file: int = 8) -> list[LineComment]:
     """Have the LLM comment on the added lines of a change.
 
     Args:
@@ -240,7 +254,7 @@ def review_comments(changes: ChangeSet, *, model: str | None = None, device: str
         max_hunks_per_file: The most hunks sent to the model per file (latency cap).
 
     Returns:
-        CA501 findings, each on an added line.
+        The comments, each on an added line; the CA501 rule makes them findings.
     """
     from codeassist.llm.generation import attach_adapter
     if not any(c.new_text is not None and not c.unreadable and c.hunks for c in changes.files):

@@ -1,6 +1,6 @@
 """CA4xx: commit messages that do not describe their change.
 
-CA401 compares a message with the change it is committed with (codeassist/heads/commit_message/score.py: a
+CA401 compares a message with the change it is committed with (codeassist/heads/commit_message/: a
 head trained on real messages and diffs) and reports a message that describes some other
 change. CA402 catches messages that say nothing at all ("wip", "fix", "update"). Messages git
 writes itself (merges, reverts, `fixup!`/`squash!`/`amend!`) are never judged.
@@ -140,15 +140,15 @@ def _mismatch(message: str, changes: ChangeSet | None) -> str | None:
     if changes is None:
         return None
     from codeassist.encoders.text import encode_docs
-    from codeassist.heads.commit_message.score import feature_rows, shipped_head
+    from codeassist.heads.commit_message.head import shipped_head
+    from codeassist.heads.commit_message.score import mismatch_probability
     from codeassist.heads.commit_message.summary import changed_names, summary_from_changeset
 
     summary = summary_from_changeset(changes)
     if not summary.paths or not (summary.added or summary.removed):
         return None
-    head = shipped_head()
-    probability = float(head.probabilities(feature_rows([(message, summary)], encode_docs))[0])
-    if probability < head.threshold:
+    probability = mismatch_probability(message, summary, encode_docs)
+    if probability < shipped_head().threshold:
         return None
     names = changed_names(summary)[:3] or list(summary.paths[:3])
     shown = ", ".join(f"`{name}`" for name in names)

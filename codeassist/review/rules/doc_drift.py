@@ -1,10 +1,10 @@
 """CA2xx: documentation of a changed unit that no longer describes its code (learned).
 
-For each unit whose code changed while its documentation stayed the same, the fusion head
-scores (old documentation, old code, new code); at 0.5 or above CA201 reports it, with a
-message that says which part of the documentation no longer matches which change. Units the
-structural CA1xx rules already flagged are left to them. The encoders load only when there
-is something to score.
+For each unit whose code changed while its documentation stayed the same, the drift head
+(codeassist/heads/doc_drift/) scores (old documentation, old code, new code); at its
+threshold (0.5) or above CA201 reports it, with a message that says which part of the
+documentation no longer matches which change. Units the structural CA1xx rules already
+flagged are left to them. The encoders load only when there is something to score.
 """
 
 from __future__ import annotations
@@ -67,8 +67,11 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         return
     import sys
 
-    from codeassist.heads.doc_drift.score import Example, drift_scores, explain
     from codeassist.encoders.cache import EmbeddingCache
+    from codeassist.heads.doc_drift.explain import explain
+    from codeassist.heads.doc_drift.features import Example
+    from codeassist.heads.doc_drift.head import shipped_head
+    from codeassist.heads.doc_drift.score import drift_scores
 
     if sys.stderr.isatty():  # the first run loads torch and two models: say why it pauses
         print(f"codeassist: scoring {len(candidates)} changed unit(s) for documentation drift...", file=sys.stderr)
@@ -79,7 +82,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     cache = EmbeddingCache()
     scores = drift_scores(examples, cache=cache)
     for (path, old, new, language), example, score in zip(candidates, examples, scores):
-        if score < 0.5:
+        if score < shipped_head().threshold:
             continue
         reason = explain(example.old_doc, example.old_code, example.new_code, language)
         yield make_finding(CA201, new, new.doc.start_line, f"`{new.qualname}`: {reason} (drift {score:.2f})")

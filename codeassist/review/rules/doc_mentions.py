@@ -3,7 +3,7 @@
 Two halves. The lexical one reads code markup (spans and blocks), where a mention of
 `fetch(timeout=3)` really means the code: a removed unit named as a call or by its
 qualified name, a removed parameter passed by keyword next to a call of its function, and
-a removed command-line flag. The semantic one (`codeassist.heads.doc_mentions.score`) reads the prose
+a removed command-line flag. The semantic one (`codeassist.heads.doc_mentions`) reads the prose
 around it: a paragraph that describes a removed unit, or one whose parameter was removed or
 renamed, without naming it in code. It reports only paragraphs the lexical half left alone
 and the change did not edit, and loads the documentation encoder only when some paragraph
@@ -63,7 +63,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     Yields:
         Findings located in documentation files.
     """
-    removed_units, removed_params = _removed_code(context)
+    removed_units, removed_params = removed_code(context)
     removed_flags = _removed_flags(context)
     changes = doc_changes(context.units)
     if not (removed_units or removed_params or removed_flags or changes):
@@ -78,7 +78,7 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
         if text is None:
             continue
         lines = code_lines(text, PurePosixPath(path).suffix)
-        flagged = list(_mentions(path, lines, removed_units, removed_params, removed_flags))
+        flagged = list(stale_mentions(path, lines, removed_units, removed_params, removed_flags))
         yield from flagged
         if changes and is_prose_doc(path):
             # Paragraphs the lexical half reported, or that this change edited, are settled.
@@ -106,13 +106,18 @@ def _described(changes: list[MentionTarget], prose: list[tuple[str, ProseChunk]]
         )
 
 
-def _removed_code(
+def removed_code(
     context: ChangeContext,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, tuple[str, str, str | None]]]:
-    """Return removed units (name → (description, its class or "")) and removed parameters.
+    """Return the units and parameters that a change removed, for `stale_mentions`.
 
-    Removed parameters map `call name` + parameter to (function, parameter, its replacement
-    when exactly one parameter was renamed).
+    Args:
+        context: The change; only its paired units are read.
+
+    Returns:
+        Removed units (name → (description, its class or "")) and removed parameters
+        (`call name` + NUL + parameter → (function, parameter, its replacement when exactly
+        one parameter was renamed)).
     """
     still_defined = {change.new.name for _, change in context.units if change.new is not None}
     units: dict[str, tuple[str, str]] = {}
@@ -148,13 +153,25 @@ def _removed_flags(context: ChangeContext) -> dict[str, str]:
     return flags
 
 
-def _mentions(
+def stale_mentions(
     path: str,
     lines: list[CodeLine],
     units: dict[str, tuple[str, str]],
     params: dict[str, tuple[str, str, str | None]],
     flags: dict[str, str],
 ) -> Iterator[Finding]:
+    """Report the code lines of a document that use removed code: the lexical half of CA301.
+
+    Args:
+        path: The document's path.
+        lines: Its code lines (inline code and code blocks).
+        units: Removed units, as `removed_code` returns them.
+        params: Removed parameters, as `removed_code` returns them.
+        flags: Removed command-line flags → the file they left.
+
+    Yields:
+        One finding per line and removed name it uses.
+    """
     blocks: dict[int, str] = {}
     for line in lines:
         if line.block:

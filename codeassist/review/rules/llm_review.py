@@ -3,18 +3,24 @@
 The family runs only when the review was asked for them (`codeassist review --llm`, or
 `llm = true` under [tool.codeassist]): generation costs seconds per hunk, too slow for every
 commit's hook. The CLI hands the commenting function in through the ChangeContext, so this
-module never imports torch; without it the family yields nothing.
+module never imports torch; without it the family yields nothing. The function returns plain
+`LineComment` records (codeassist/heads/llm_review/comments.py); this module makes them
+findings.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from codeassist.languages import language_for_path
-from codeassist.review.context import ChangeContext
-from codeassist.review.rules.base import INFO, Rule
 from codeassist.records import Finding
+from codeassist.review.context import ChangeContext
+from codeassist.review.rules.base import INFO, Rule, line_finding
+
+if TYPE_CHECKING:
+    from codeassist.heads.llm_review.comments import LineComment
 
 CA501 = Rule(
     id="CA501",
@@ -70,4 +76,18 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
     files = [c for c in context.changes.files if c.path in context.reviewed and in_scope(c.path)]
     if not files:
         return
-    yield from context.comment(replace(context.changes, files=files))
+    for comment in context.comment(replace(context.changes, files=files)):
+        yield comment_finding(comment)
+
+
+def comment_finding(comment: LineComment) -> Finding:
+    """Turn the LLM's comment on an added line into a CA501 finding.
+
+    Args:
+        comment: The comment.
+
+    Returns:
+        The finding on its line; the message ends with the suggested line, when there is one.
+    """
+    message = comment.comment + (f" Suggestion: `{comment.suggestion}`" if comment.suggestion else "")
+    return line_finding(CA501, comment.path, comment.line, message)
