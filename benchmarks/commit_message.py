@@ -92,7 +92,7 @@ def main() -> None:
     parser.add_argument("--repo", type=Path, default=ROOT)
     parser.add_argument("--max-commits", type=int, default=300)
     args = parser.parse_args()
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"), shipped="commit_message_head")
     data, out = Path(config["data"]), Path(config["out"])
     splits = {}
     for split in ("dev", "test"):

@@ -156,7 +156,7 @@ def main() -> None:
     if args.latency_only:
         print(json.dumps({k: round(v, 3) for k, v in review_latency(args.repeat).items()}))
         return
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out"), shipped="doc_drift_head")
     data, out = Path(config["data"]), Path(config["out"])
     seed = config["seed"]
     rows = {s: load_split(data, s, config["max_eval"], seed) for s in ("dev", "test")}

@@ -50,6 +50,8 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
     try:
+        # mkstemp makes the file 0600; a rewritten file keeps its mode, a new one follows the umask.
+        os.chmod(temporary, _mode_for(path))
         if isinstance(content, bytes):
             with os.fdopen(handle, "wb") as stream:
                 stream.write(content)
@@ -60,3 +62,12 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

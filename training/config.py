@@ -3,7 +3,9 @@
 Every setting and its default lives in the TOML file (whose header is the exact command that
 runs it); the code holds none. Overrides from the command line (`--set key=value`) or from a
 test may only change keys the file already has: an unknown key is an error, so a typo never
-silently falls back to a value nobody chose. All problems are reported at once.
+silently falls back to a value nobody chose. A script names its own shipped config
+(`shipped=`), so a config file a user writes may leave keys out (the shipped values apply) but
+may not add a key the script does not read. All problems are reported at once.
 """
 
 from __future__ import annotations
@@ -15,34 +17,42 @@ from pathlib import Path
 from typing import Any
 
 
+CONFIGS = Path(__file__).resolve().parent / "configs"
+
+
 class ConfigError(SystemExit):
     """A config problem: the message names every bad key and the file."""
 
 
-def load_config(path: Path, overrides: Mapping[str, Any] | None = None, *, paths: Sequence[str] = ()) -> dict[str, Any]:
+def load_config(path: Path, overrides: Mapping[str, Any] | None = None, *, paths: Sequence[str] = (),
+                shipped: str | None = None) -> dict[str, Any]:
     """Read a recipe's TOML file and apply overrides to keys it already has.
 
     Args:
         path: The TOML config.
         overrides: Values that replace the file's (tests, `--set`); unknown keys are an error.
         paths: Keys whose values are paths: `~` is expanded in them.
+        shipped: The name of the script's own config in training/configs (e.g. "doc_drift_head").
+            A config file given instead may set only keys that one has (an unknown key, such
+            as a typo, is an error) and takes the shipped values for the keys it leaves out.
 
     Returns:
         The settings, keyed as in the file.
 
     Raises:
-        ConfigError: For an unreadable file, bad TOML, or unknown override keys.
+        ConfigError: For an unreadable file, bad TOML, or unknown keys.
     """
-    try:
-        config = tomllib.loads(Path(path).read_text("utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config {path}: {exc.strerror}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    config = _read(Path(path))
+    problems = []
+    if shipped is not None and Path(path).resolve() != (CONFIGS / f"{shipped}.toml").resolve():
+        base = _read(CONFIGS / f"{shipped}.toml")
+        problems += [f"unknown key {key!r} (training/configs/{shipped}.toml has no such key)"
+                     for key in sorted(set(config) - set(base))]
+        config = {**base, **config}
     overrides = dict(overrides or {})
     unknown = sorted(set(overrides) - set(config))
     missing = sorted(key for key in paths if key not in config)
-    problems = [f"unknown key {key!r} (not in the file)" for key in unknown]
+    problems += [f"unknown key {key!r} (not in the file)" for key in unknown]
     problems += [f"missing key {key!r}" for key in missing]
     if problems:
         raise ConfigError(f"{path}: " + "; ".join(problems))
@@ -51,6 +61,15 @@ def load_config(path: Path, overrides: Mapping[str, Any] | None = None, *, paths
         if isinstance(config[key], str):
             config[key] = str(Path(config[key]).expanduser())
     return config
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text("utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
 
 
 def parse_set(items: Sequence[str]) -> dict[str, Any]:

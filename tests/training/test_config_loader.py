@@ -61,3 +61,15 @@ def test_every_shipped_config_loads_and_starts_with_its_command(path: Path):
     assert load_config(path)
     first = path.read_text("utf-8").splitlines()[0]
     assert first.startswith("# ") and "python -m training." in first and f"--config training/configs/{path.name}" in first
+
+
+def test_a_users_config_may_not_add_keys_the_shipped_one_lacks(tmp_path: Path):
+    path = _config(tmp_path, "seed = 1\nlearning_rat = 0.1\n")
+    with pytest.raises(ConfigError, match="learning_rat"):
+        load_config(path, shipped="doc_drift_head")
+
+
+def test_a_users_config_takes_the_shipped_values_for_keys_it_leaves_out(tmp_path: Path):
+    shipped = load_config(Path(__file__).parents[2] / "training" / "configs" / "doc_drift_head.toml")
+    config = load_config(_config(tmp_path, "seed = 7\n"), shipped="doc_drift_head")
+    assert config == {**shipped, "seed": 7}

@@ -294,7 +294,7 @@ def main(argv: list[str] | None = None) -> int:
     add_config_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("cache",))
+    config = load_config(args.config, parse_set(args.overrides), paths=("cache",), shipped="mine_commits")
     cache = Path(config["cache"])
     for suite in config["suites"]:
         (cache / suite).mkdir(parents=True, exist_ok=True)

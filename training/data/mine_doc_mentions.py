@@ -142,7 +142,7 @@ def _release_rows(package, versions, pairs, changes, old_docs, new_docs, encode)
             options = []
             for change, prior, cosine in zip(changes, priors, sims, strict=True):
                 if not evidence(change, prior):
-                    continue  # as docmatch.best_matches: never this chunk's match
+                    continue  # as heads.doc_mentions.score.best_matches: never this chunk's match
                 target = label(before, removed, change, names[change.qualname]) if edited else 0
                 options.append({"qualname": change.qualname, "what": change.what, "cosine": round(float(cosine), 4),
                                 **dict(zip(FEATURES[1:], prior)), "label": target})

@@ -322,7 +322,7 @@ def main(argv: list[str] | None = None) -> int:
     add_config_arguments(parser)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("archives", "repos"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("archives", "repos"), shipped="mine_drift")
     archives, repos = Path(config["archives"]), Path(config["repos"])
     rng = random.Random(config["seed"])
     cap = config["max_examples_per_package"]

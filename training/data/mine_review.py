@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     add_config_arguments(cli)
     cli.add_argument("--out", type=Path, required=True)
     args = cli.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("pairs",))
+    config = load_config(args.config, parse_set(args.overrides), paths=("pairs",), shipped="mine_review")
     from datasets import Dataset, DatasetDict, load_from_disk
 
     pairs = load_from_disk(config["pairs"])

@@ -343,7 +343,8 @@ def main(argv: list[str] | None = None) -> int:
     add_config_arguments(cli)
     cli.add_argument("--resume", action="store_true", help="continue from the latest checkpoint")
     args = cli.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "output_dir"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "output_dir"),
+                         shipped="code_encoder")
     out = Path(config["output_dir"])
 
     accelerator = Accelerator()

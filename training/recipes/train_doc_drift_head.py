@@ -337,7 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_config_arguments(parser)
     args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"),
+                         shipped="doc_drift_head")
     command = shlex.join(["python", "-m", "training.recipes.train_doc_drift_head", *argv])
     started = time.time()
 

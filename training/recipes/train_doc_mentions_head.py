@@ -80,7 +80,7 @@ def setup(config: dict) -> Data:
     """
     out = Path(config["out"])
     out.mkdir(parents=True, exist_ok=True)
-    history = load_config(Path(config["history_config"]), paths=("archives",))
+    history = load_config(Path(config["history_config"]), paths=("archives",), shipped="mine_drift")
     held_out = set(history["test_packages"])
     rows = mine(config, history, out)
     tune = [r for r in rows if r["package"] not in held_out]
@@ -263,7 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_config_arguments(parser)
     args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("history_config", "out", "ship"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("history_config", "out", "ship"),
+                         shipped="doc_mentions_head")
     command = shlex.join(["python", "-m", "training.recipes.train_doc_mentions_head", *argv])
 
     data = setup(config)

@@ -417,7 +417,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_config_arguments(parser)
     args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "cache", "history", "ship"))
+    config = load_config(args.config, parse_set(args.overrides), paths=("data", "cache", "history", "ship"),
+                         shipped="llm_review_head")
     command = shlex.join(["python", "-m", "training.recipes.train_llm_review_head", *argv])
 
     data = setup(config)
