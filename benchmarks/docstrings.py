@@ -1,10 +1,11 @@
 """Docstring quality on held-out packages: base zero-shot vs +adapter vs +adapter+retrieval.
 
 Data: the "test" split of the mined pairs (training/configs/mine_pairs.toml: packages never
-trained on), Python only, a seeded sample. For each function (code without its docstring)
-the product's summary prompt is answered greedily and sanitised exactly as `codeassist
-docstring` does; its first sentence is scored against the real first sentence with smoothed
-sentence BLEU-4 (CodeXGLUE's smoothing: +1 on 2..4-gram counts), averaged, x100.
+trained on), Python only, a seeded sample. For each function the product's summary prompt
+(`codeassist.generate.docstrings.summary_input`: the code without its docstring, cut as
+serving cuts it) is answered greedily and sanitised exactly as `codeassist docstring` does;
+its first sentence is scored against the real first sentence with smoothed sentence BLEU-4
+(CodeXGLUE's smoothing: +1 on 2..4-gram counts), averaged, x100.
 
 Configurations, in one run:
 - base: SmolLM2-135M-Instruct zero-shot, no adapter;
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     from codeassist.generate.docformat import SUMMARY_CHARS, Prose, facts_of, render
     from codeassist.llm.answers import sanitize
     from codeassist.llm import generation, models
-    from codeassist.generate.docstrings import summary_prompt
+    from codeassist.generate.docstrings import summary_input
     from codeassist.encoders.lexical import BM25
     from codeassist.parsing.parse import parse_source
     from codeassist.review.engine import check_text
@@ -148,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
         unit = units[0]
         reference = first_sentence(row["doc"])
         for config in configs:
-            user = summary_prompt(row["code"][:1200], "function", "python")
+            user = summary_input(unit)  # the mined code is the unit's code_without_doc: re-parsing keeps it
             if config == "adapter+retrieved":
                 from codeassist.llm import prompts
                 user = prompts.EXAMPLES_HEADER.format(examples=_examples(test, row, bm25)) + user

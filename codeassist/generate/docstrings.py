@@ -1,8 +1,9 @@
 """Ask the model for a docstring's prose, and the public `generate_docstring` API.
 
-The summary comes from the docstring adapter when it is shipped (it was trained on exactly
-the DOCSTRING_SUMMARY prompt); the per-entry descriptions come from the bare base model with
-the answer's start pre-filled, one short line each.
+The summary comes from the docstring adapter when it is shipped; it reads `summary_input`,
+the DOCSTRING_SUMMARY prompt over `CodeUnit.code_without_doc` cut by `summary_prompt`, the
+one input its recipe trains on and its benchmark measures. The per-entry descriptions come
+from the bare base model with the answer's start pre-filled, one short line each.
 """
 
 from __future__ import annotations
@@ -12,40 +13,43 @@ from codeassist.errors import CodeassistError
 from codeassist.llm import prompts
 from codeassist.llm.generation import attach_adapter, chat
 from codeassist.llm.models import LoadedModel, load
-from codeassist.records import CodeUnit
+from codeassist.records import CLASS, FUNCTION, CodeUnit
 
-CODE_CHARS = 2400  # a 135M model gains nothing from a long body; prefill time grows with it
-
-
-def code_without_doc(unit: CodeUnit) -> str:
-    """Return the unit's source with its docstring lines removed.
-
-    Args:
-        unit: A parsed unit.
-
-    Returns:
-        The source, cut to CODE_CHARS characters.
-    """
-    lines = unit.body.splitlines()
-    if unit.doc is not None:
-        first = unit.doc.start_line - unit.start_line
-        last = unit.doc.end_line - unit.start_line
-        lines = lines[:first] + lines[last + 1:]
-    return "\n".join(lines)[:CODE_CHARS]
+# The shipped docstring adapter was trained on this much code (the recipe cuts it here too,
+# through summary_prompt): more shows it what it never saw, and prefill time grows with it.
+SUMMARY_CODE_CHARS = 700
+# The entry descriptions come from the bare base model, which was never tuned on a length;
+# raises and returns sit late in a body, so it reads more of it.
+ENTRIES_CODE_CHARS = 2400
 
 
 def summary_prompt(code: str, kind: str, language: str = "python") -> str:
-    """Fill the summary prompt, the format the docstring adapter was trained on.
+    """Fill the summary prompt: the docstring adapter's input in training, serving and the benchmark.
 
     Args:
-        code: The unit's code without its docstring.
-        kind: "function", "method" or "class".
+        code: The unit's code without its documentation, as `CodeUnit.code_without_doc` gives
+            it (the miner's `code` column); cut here to SUMMARY_CODE_CHARS.
+        kind: "function" or "class" (see `summary_input`).
         language: The language name.
 
     Returns:
         The user message.
     """
-    return prompts.DOCSTRING_SUMMARY.format(language=language, kind=kind, code=code)
+    return prompts.DOCSTRING_SUMMARY.format(language=language, kind=kind, code=code[:SUMMARY_CODE_CHARS])
+
+
+def summary_input(unit: CodeUnit) -> str:
+    """Return the summary prompt for one unit, exactly as the adapter saw its training pairs.
+
+    Args:
+        unit: A parsed unit.
+
+    Returns:
+        The user message, before any retrieved examples.
+    """
+    # The miner keeps functions and methods and the recipe asks about each as a "function".
+    kind = CLASS if unit.kind == CLASS else FUNCTION
+    return summary_prompt(unit.code_without_doc(), kind, unit.language)
 
 
 def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str = "") -> Prose:
@@ -58,11 +62,10 @@ def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str 
         examples: Optional docstrings of similar units, shown before the summary prompt.
 
     Returns:
-        The raw prose; `docgen.render` sanitises it.
+        The raw prose; `docformat.render` sanitises it.
     """
-    code = code_without_doc(unit)
     tuned = attach_adapter(lm, "docstring")
-    user = summary_prompt(code, unit.kind, unit.language)
+    user = summary_input(unit)
     if examples:
         user = prompts.EXAMPLES_HEADER.format(examples=examples) + user
     prose = Prose(summary=chat(lm, user, max_new_tokens=40, stop=("\n",), adapter=tuned))
@@ -74,6 +77,7 @@ def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str 
     entries += [(prompts.RAISES_ENTRY.format(name=e.name), "!" + e.name) for e in facts.raises[:MAX_DESCRIBED]]
     if not entries:
         return prose
+    code = unit.code_without_doc()[:ENTRIES_CODE_CHARS]
     user = prompts.DOCSTRING_ENTRIES.format(language=unit.language, kind=unit.kind, code=code, verb=verb)
     answer_so_far = ""
     for label, key in entries:

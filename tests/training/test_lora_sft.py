@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from datasets import Dataset, DatasetDict
 
+from training.config import ConfigError, load_config
 from training.recipes.train_lora_sft import main
 
 CONFIG = Path(__file__).parent.parent.parent / "training" / "configs" / "lora_docstring.toml"
@@ -88,8 +89,14 @@ def test_tiny_run_saves_a_peft_adapter_and_resumes(tmp_path: Path, tiny_model: P
     assert any("lora_A" in name for name, _ in model.named_parameters())
 
 
-def test_unknown_config_keys_are_refused(tmp_path: Path):
-    bad = tmp_path / "bad.toml"
-    bad.write_text("lora_rank = 8\n")
-    with pytest.raises(SystemExit, match="unknown config keys: lora_rank"):
-        main(["--config", str(bad)])
+@pytest.mark.parametrize(("argv", "overrides"), [(["--set", "lora_rank=8"], {}), ([], {"lora_rank": 8})])
+def test_an_unknown_override_key_is_refused_before_any_work(argv: list[str], overrides: dict):
+    with pytest.raises(ConfigError, match="unknown key 'lora_rank'"):
+        main(["--config", str(CONFIG), *argv], **overrides)
+
+
+@pytest.mark.parametrize("config", ["lora_docstring.toml", "lora_review.toml"])
+def test_both_configs_have_the_same_keys_and_start_with_their_command(config: str):
+    path = CONFIG.parent / config
+    assert path.read_text().splitlines()[0].endswith(f"--config training/configs/{config}")
+    assert set(load_config(path)) == set(load_config(CONFIG))

@@ -7,8 +7,13 @@ from pathlib import Path
 
 from datasets import load_from_disk
 
+import pytest
+
 from tests.conftest import git
+from training.config import ConfigError
 from training.data.mine_pairs import first_paragraph, main, package_name
+
+CONFIG = Path(__file__).parent.parent.parent / "training" / "configs" / "mine_pairs.toml"
 
 SHARED = '''def shared_helper(items, key):
     """Group the items by the value that the key function returns."""
@@ -73,7 +78,7 @@ def test_mining_splits_by_package_dedups_and_filters(tmp_path: Path):
     config.write_text(
         f'stdlib = false\narchive_dirs = ["{archives}"]\n'
         f'git = [{{package = "alpha", path = "{repo}", rev = "HEAD"}}]\n'
-        'test_packages = ["beta"]\ndev_packages = []\n'
+        'test_packages = ["beta"]\ndev_packages = []\nmax_pairs_per_package = 3000\n'
     )
     assert main(["--config", str(config), "--out", str(tmp_path / "pairs")]) == 0
     data = load_from_disk(str(tmp_path / "pairs"))
@@ -95,3 +100,9 @@ def test_first_paragraph_and_package_names():
     assert first_paragraph("Adds things.\n@param a the first") == "Adds things."
     assert package_name(Path("python_dateutil-2.9.0.post0.tar.gz")) == "python-dateutil"
     assert package_name(Path("lodash-4.17.21.tgz")) == "lodash"
+
+
+def test_an_unknown_set_key_is_refused_before_any_work(tmp_path: Path):
+    with pytest.raises(ConfigError, match="unknown key 'max_pairs'"):
+        main(["--config", str(CONFIG), "--set", "max_pairs=10", "--out", str(tmp_path / "pairs")])
+    assert not (tmp_path / "pairs").exists()

@@ -21,7 +21,6 @@ import re
 import sys
 import sysconfig
 import tarfile
-import tomllib
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
@@ -31,6 +30,7 @@ from codeassist.parsing.ast_seq import linearise
 from codeassist.languages import language_for_path
 from codeassist.parsing.parse import parse_source
 from codeassist.records import CLASS, CodeUnit
+from training.config import add_config_arguments, load_config, parse_set
 
 SKIP_DIRS = frozenset({
     "test", "tests", "testing", "_vendor", "vendor", "vendored", "extern", "_distutils",
@@ -57,18 +57,6 @@ def first_paragraph(doc: str) -> str:
             break
         lines.append(line.strip())
     return " ".join(" ".join(lines).split())
-
-
-def code_without_doc(unit: CodeUnit) -> str:
-    """Return a unit's source without its documentation, dedented as a whole.
-
-    Args:
-        unit: A parsed unit.
-
-    Returns:
-        The code (see `CodeUnit.code_without_doc`).
-    """
-    return unit.code_without_doc()
 
 
 def keep(unit: CodeUnit, doc: str, code: str) -> bool:
@@ -114,7 +102,7 @@ def iter_files(source: dict) -> Iterator[tuple[str, bytes]]:
     elif kind == "git":
         import git
 
-        commit = git.Repo(source["path"]).commit(source.get("rev", "HEAD"))
+        commit = git.Repo(source["path"]).commit(source["rev"])
         for blob in commit.tree.traverse():
             if blob.type == "blob" and _wanted(blob.path):
                 yield blob.path, blob.data_stream.read()
@@ -184,7 +172,7 @@ def mine_source(package: str, source: dict, *, max_pairs: int) -> list[dict]:
             if unit.doc is None:
                 continue
             doc = first_paragraph(unit.doc.text)
-            code = code_without_doc(unit)
+            code = unit.code_without_doc()  # the docstring adapter's input (docstrings.summary_input)
             if keep(unit, doc, code):
                 rows.append(dict(package=package, language=spec.name, path=rel, qualname=unit.qualname,
                                  doc=doc, code=code, ast=linearise(code, spec.name)))
@@ -206,14 +194,14 @@ def sources_from_config(config: dict) -> list[tuple[str, dict]]:
         One entry per package.
     """
     out: list[tuple[str, dict]] = []
-    if config.get("stdlib", True):
+    if config["stdlib"]:
         out.append(("python-stdlib", {"kind": "stdlib"}))
-    for directory in config.get("archive_dirs", []):
+    for directory in config["archive_dirs"]:
         for path in sorted(Path(directory).expanduser().iterdir()):
             if path.name.endswith((".tar.gz", ".tgz", ".zip")):
                 out.append((package_name(path), {"kind": "archive", "path": str(path)}))
-    for repo in config.get("git", []):
-        out.append((repo["package"], {"kind": "git", "path": repo["path"], "rev": repo.get("rev", "HEAD")}))
+    for repo in config["git"]:
+        out.append((repo["package"], {"kind": "git", "path": repo["path"], "rev": repo["rev"]}))
     return out
 
 
@@ -228,11 +216,11 @@ def build(config: dict):  # noqa: ANN201 - datasets.DatasetDict
     """
     from datasets import Dataset, DatasetDict, Features, Value
 
-    test, dev = set(config.get("test_packages", [])), set(config.get("dev_packages", []))
+    test, dev = set(config["test_packages"]), set(config["dev_packages"])
     split_of = lambda package: "test" if package in test else "dev" if package in dev else "train"  # noqa: E731
     mined: list[dict] = []
     for package, source in sources_from_config(config):
-        rows = mine_source(package, source, max_pairs=config.get("max_pairs_per_package", 3000))
+        rows = mine_source(package, source, max_pairs=config["max_pairs_per_package"])
         print(f"{package}: {len(rows)} pairs", file=sys.stderr)
         mined += rows
     # Held-out splits win duplicates, so no test code is ever trained on.
@@ -255,16 +243,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the mining from a config file and save the dataset to disk.
 
     Args:
-        argv: Command-line arguments (`--config FILE --out DIR`).
+        argv: Command-line arguments (`--config FILE [--set KEY=VALUE] --out DIR`).
 
     Returns:
         0.
     """
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--config", type=Path, required=True)
+    add_config_arguments(cli)
     cli.add_argument("--out", type=Path, required=True)
     args = cli.parse_args(argv)
-    config = tomllib.loads(args.config.read_text("utf-8"))
+    config = load_config(args.config, parse_set(args.overrides), shipped="mine_pairs")
     dataset = build(config)
     # One shard per split: datasets cannot reload an empty split saved with zero shards.
     dataset.save_to_disk(str(args.out), num_shards={name: 1 for name in dataset})

@@ -1,15 +1,26 @@
-"""LoRA supervised fine-tuning of the codeassist LLM: setup → train → save, top to bottom.
+"""LoRA supervised fine-tuning of the codeassist LLM, top to bottom.
 
-One script for a CPU smoke run, one GPU, or many through `accelerate launch`. The task is
-read from the config; `docstring` trains (code without its docstring → the docstring's first
-paragraph) on the mined pairs of training/data/mine_pairs.py, split by package, with the
-exact prompt the product uses (codeassist.generate.docstrings.summary_prompt), so what is trained
-is what runs. `review` trains CA501 answers (a numbered hunk → JSON naming the buggy line, or
-`{"line": null}`) on the examples of training/data/mine_review.py, with the product's
-prompt (codeassist.heads.llm_review.comments.review_prompt). Only the answer tokens carry loss.
+    python -m training.recipes.train_lora_sft --config training/configs/lora_docstring.toml
+    accelerate launch -m training.recipes.train_lora_sft --config ...   (one GPU or several)
 
-Checkpoints (adapter + optimizer + scheduler + step) go to OUT/checkpoints/step-N; `--resume`
-continues from the newest. The final adapter is saved with peft's `save_pretrained`.
+The task is read from the config. `docstring` trains (code without its docstring → the
+docstring's first paragraph) on the mined pairs of training/data/mine_pairs.py, split by
+package, with the exact prompt the product uses (codeassist.generate.docstrings.summary_prompt),
+so what is trained is what runs. `review` trains CA501 answers (a numbered hunk → JSON naming
+the buggy line, or `{"line": null}`) on the examples of training/data/mine_review.py, with the
+product's prompt (codeassist.heads.llm_review.comments.review_prompt). Only the answer tokens
+carry loss.
+
+The steps, in the order the functions below run:
+
+1. Setup: read the config (`training/config.py`: the TOML is the whole config, `--set KEY=VALUE`
+   or a test's keyword changes a key it has); load the base model with a fresh LoRA adapter;
+   build and tokenise the train and dev examples; AdamW with a linear warmup schedule; with
+   `--resume`, the newest checkpoint.
+2. Train: `max_steps` steps; every `eval_every` steps the dev loss, every `save_every` steps a
+   checkpoint (adapter + optimizer + scheduler + step) in OUT/checkpoints/step-N.
+3. Save: the final adapter with peft's `save_pretrained` in OUT/adapter, recording the base
+   model by its public id.
 """
 
 from __future__ import annotations
@@ -20,9 +31,8 @@ import math
 import os
 import random
 import time
-import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # before torch: a shared CPU slows 4.5x otherwise
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -31,50 +41,57 @@ import torch  # noqa: E402
 from accelerate import Accelerator  # noqa: E402
 from tqdm.auto import tqdm  # noqa: E402
 
-DEFAULTS: dict[str, Any] = {
-    "task": "docstring",
-    "base_model": "smollm2",         # codeassist.llm.models.resolve: packaged default, path or hub id
-    "data": "~/.cache/codeassist-data/pairs",
-    "languages": ["python"],
-    "max_train_examples": 2000,
-    "max_dev_examples": 64,
-    "max_code_chars": 1200,
-    "max_seq_len": 384,
-    "lora_r": 8,
-    "lora_alpha": 16,
-    "lora_dropout": 0.05,
-    "target_modules": ["q_proj", "k_proj", "v_proj", "o_proj"],
-    "learning_rate": 2e-4,
-    "warmup_steps": 10,
-    "batch_size": 4,
-    "grad_accum": 1,
-    "max_steps": 200,
-    "eval_every": 50,
-    "save_every": 50,
-    "seed": 0,
-    "out": "~/.cache/codeassist-data/runs/lora-docstring",
-    "threads": 1,
-}
+from training.config import add_config_arguments, load_config, parse_set  # noqa: E402
 
 
-def load_config(path: Path | None, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Merge defaults, the TOML file and overrides; unknown keys are an error.
+class Data(NamedTuple):
+    """The tokenised examples, ready for the loop."""
+
+    train: list[dict[str, list[int]]]
+    dev: list[dict[str, torch.Tensor]]   # collated once: the dev set is the same at every evaluation
+    pad_id: int
+    dev_examples: int
+
+
+def setup_model(config: dict[str, Any]) -> tuple[Any, Any]:
+    """Load the base model and its tokenizer, and wrap the model in a fresh LoRA adapter.
 
     Args:
-        path: The TOML config, or None.
-        overrides: Values that win over the file (tests, command line).
+        config: The settings (base_model and the lora_* keys).
 
     Returns:
-        The settings.
+        The tokenizer and the peft model.
     """
-    config = dict(DEFAULTS)
-    file_values = tomllib.loads(path.read_text()) if path else {}
-    unknown = sorted(set(file_values) - set(DEFAULTS))
-    if unknown:
-        raise SystemExit(f"unknown config keys: {', '.join(unknown)}")
-    config.update(file_values)
-    config.update(overrides)
-    return config
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from codeassist.llm.models import resolve
+    base = resolve(config["base_model"])
+    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
+    model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32, local_files_only=True)
+    lora = LoraConfig(r=config["lora_r"], lora_alpha=config["lora_alpha"], lora_dropout=config["lora_dropout"],
+                      target_modules=list(config["target_modules"]), task_type="CAUSAL_LM")
+    return tokenizer, get_peft_model(model, lora)
+
+
+def setup_data(config: dict[str, Any], tokenizer: Any) -> Data:
+    """Build, tokenise and (for dev) collate the examples of the configured task.
+
+    Args:
+        config: The settings.
+        tokenizer: The base model's tokenizer.
+
+    Returns:
+        The tokenised train examples, the collated dev batches and the padding id.
+    """
+    train = build_examples(config, "train", config["max_train_examples"])
+    dev = build_examples(config, "dev", config["max_dev_examples"])
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    limits = (config["max_seq_len"], config["max_answer_tokens"])
+    size = config["eval_batch_size"]
+    dev_batches = [collate([tokenize(e, tokenizer, *limits) for e in dev[i : i + size]], pad)
+                   for i in range(0, len(dev), size)]
+    return Data([tokenize(e, tokenizer, *limits) for e in train], dev_batches, pad, len(dev))
 
 
 def build_examples(config: dict[str, Any], split: str, limit: int) -> list[dict[str, str]]:
@@ -102,19 +119,20 @@ def build_examples(config: dict[str, Any], split: str, limit: int) -> list[dict[
     rows = [r for r in data if r["language"] in config["languages"]]
     random.Random(config["seed"]).shuffle(rows)
     return [
-        {"prompt": summary_prompt(r["code"][: config["max_code_chars"]], "function", r["language"]),
+        {"prompt": summary_prompt(r["code"], "function", r["language"]),  # cut as serving cuts it
          "answer": r["doc"]}
         for r in rows[:limit]
     ]
 
 
-def tokenize(example: dict[str, str], tokenizer: Any, max_len: int) -> dict[str, list[int]]:
+def tokenize(example: dict[str, str], tokenizer: Any, max_len: int, max_answer: int) -> dict[str, list[int]]:
     """Tokenise one example in the chat format; prompt tokens get label -100.
 
     Args:
         example: "prompt" and "answer".
         tokenizer: The base model's tokenizer.
         max_len: The most tokens; the prompt is cut from its end, never the answer.
+        max_answer: The most answer tokens (the end-of-turn token included).
 
     Returns:
         input_ids and labels.
@@ -123,8 +141,9 @@ def tokenize(example: dict[str, str], tokenizer: Any, max_len: int) -> dict[str,
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": example["prompt"]}]
     prompt = tokenizer.apply_chat_template(messages, add_generation_prompt=True, tokenize=False)
     prompt_ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    answer_ids = tokenizer(example["answer"] + "<|im_end|>", add_special_tokens=False)["input_ids"][:96]
+    answer_ids = tokenizer(example["answer"] + "<|im_end|>", add_special_tokens=False)["input_ids"][:max_answer]
     keep = max_len - len(answer_ids)
+    # A cut prompt keeps its last 8 tokens: the end of the user turn and the assistant header the answer follows.
     prompt_ids = prompt_ids[: keep - 8] + prompt_ids[-8:] if len(prompt_ids) > keep else prompt_ids
     return {"input_ids": prompt_ids + answer_ids, "labels": [-100] * len(prompt_ids) + answer_ids}
 
@@ -151,6 +170,101 @@ def collate(batch: list[dict[str, list[int]]], pad_id: int) -> dict[str, torch.T
     return {"input_ids": ids, "attention_mask": mask, "labels": labels}
 
 
+def setup_optimizer(config: dict[str, Any], model: Any) -> tuple[torch.optim.Optimizer, Any]:
+    """Make AdamW over the adapter's parameters and a linear schedule with warmup.
+
+    Args:
+        config: The settings (learning_rate, warmup_steps, max_steps).
+        model: The peft model.
+
+    Returns:
+        The optimizer and the scheduler.
+    """
+    from transformers import get_linear_schedule_with_warmup
+
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config["learning_rate"])
+    return optimizer, get_linear_schedule_with_warmup(optimizer, config["warmup_steps"], config["max_steps"])
+
+
+def resume(checkpoints: Path, accelerator: Accelerator, model: Any, optimizer: Any, scheduler: Any) -> int:
+    """Restore the newest checkpoint, if there is one.
+
+    Args:
+        checkpoints: OUT/checkpoints.
+        accelerator: The prepared run.
+        model: The prepared peft model.
+        optimizer: The prepared optimizer.
+        scheduler: The prepared scheduler.
+
+    Returns:
+        The step to continue from (0 without a checkpoint).
+    """
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    newest = max(checkpoints.glob("step-*"), key=lambda p: int(p.name.split("-")[1]), default=None)
+    if newest is None:
+        return 0
+    set_peft_model_state_dict(accelerator.unwrap_model(model), load_file(newest / "adapter.safetensors"))
+    state = torch.load(newest / "trainer.pt", weights_only=False)
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    accelerator.print(f"resumed from {newest} at step {state['step']}")
+    return state["step"]
+
+
+def train(config: dict[str, Any], out: Path, accelerator: Accelerator, model: Any, optimizer: Any,
+          scheduler: Any, data: Data, *, step: int) -> tuple[int, float]:
+    """Run the steps from `step` to `max_steps`, evaluating and checkpointing on the way.
+
+    Args:
+        config: The settings.
+        out: The run directory (checkpoints/, train_log.jsonl).
+        accelerator: The prepared run.
+        model: The prepared peft model.
+        optimizer: The prepared optimizer.
+        scheduler: The prepared scheduler.
+        data: The tokenised examples.
+        step: The first step (after a resume, the checkpoint's).
+
+    Returns:
+        The steps done and the last dev loss (NaN when no evaluation ran).
+    """
+    # Batches are drawn from a seeded permutation per epoch, indexed by step, so a resumed
+    # run sees exactly the batches the uninterrupted run would have seen.
+    batch_size = int(config["batch_size"])
+    per_epoch = max(len(data.train) // batch_size, 1)
+    log: list[dict[str, float]] = []
+    last_dev = math.nan
+    start = time.perf_counter()
+    model.train()
+    bar = tqdm(total=config["max_steps"], initial=step, desc="lora-sft", disable=not accelerator.is_main_process)
+    while step < config["max_steps"]:
+        epoch, index = divmod(step, per_epoch)
+        order = list(range(len(data.train)))
+        random.Random(config["seed"] + epoch).shuffle(order)
+        batch = collate([data.train[i] for i in order[index * batch_size : (index + 1) * batch_size]], data.pad_id)
+        with accelerator.accumulate(model):
+            loss = model(**{k: v.to(accelerator.device) for k, v in batch.items()}).loss
+            accelerator.backward(loss)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+        step += 1
+        bar.update(1)
+        bar.set_postfix(loss=f"{loss.item():.3f}")
+        record = {"step": step, "loss": loss.item(), "seconds": time.perf_counter() - start}
+        if step % config["eval_every"] == 0 or step == config["max_steps"]:
+            record["dev_loss"] = last_dev = evaluate(model, data.dev, accelerator)
+            accelerator.print(f"step {step}: dev loss {record['dev_loss']:.3f}")
+        log.append(record)
+        if accelerator.is_main_process and (step % config["save_every"] == 0 or step == config["max_steps"]):
+            save_checkpoint(out, accelerator, model, optimizer, scheduler, step, log)
+            log.clear()
+    bar.close()
+    return step, last_dev
+
+
 @torch.no_grad()
 def evaluate(model: Any, batches: list[dict[str, torch.Tensor]], accelerator: Accelerator) -> float:
     """Return the mean answer-token loss over held-out batches.
@@ -169,109 +283,48 @@ def evaluate(model: Any, batches: list[dict[str, torch.Tensor]], accelerator: Ac
     return sum(losses) / max(len(losses), 1)
 
 
-def main(argv: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
-    """Run the recipe.
+def save_checkpoint(out: Path, accelerator: Accelerator, model: Any, optimizer: Any, scheduler: Any,
+                    step: int, log: list[dict[str, float]]) -> None:
+    """Save what `resume` needs to continue, and append the log of the steps since the last save.
 
     Args:
-        argv: Command-line arguments (--config FILE, --resume).
-        **overrides: Settings that win over the config file (used by tests).
+        out: The run directory.
+        accelerator: The prepared run.
+        model: The prepared peft model.
+        optimizer: The prepared optimizer.
+        scheduler: The prepared scheduler.
+        step: Steps done.
+        log: The records of the steps since the last checkpoint.
+    """
+    from peft import get_peft_model_state_dict
+    from safetensors.torch import save_file
+
+    target = out / "checkpoints" / f"step-{step}"
+    target.mkdir(parents=True, exist_ok=True)
+    weights = get_peft_model_state_dict(accelerator.unwrap_model(model))
+    save_file({k: v.contiguous() for k, v in weights.items()}, target / "adapter.safetensors")
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step},
+               target / "trainer.pt")
+    # The log is written with the checkpoint, so after a resume it holds each step once.
+    with (out / "train_log.jsonl").open("a") as stream:
+        stream.writelines(json.dumps(r) + "\n" for r in log)
+
+
+def save_adapter(config: dict[str, Any], out: Path, accelerator: Accelerator, model: Any) -> Path:
+    """Save the final adapter in the peft format.
+
+    Args:
+        config: The settings (base_model).
+        out: The run directory.
+        accelerator: The prepared run.
+        model: The prepared peft model.
 
     Returns:
-        A summary: steps, seconds, losses, example counts and the adapter directory.
+        OUT/adapter.
     """
-    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    cli.add_argument("--config", type=Path)
-    cli.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
-    args = cli.parse_args(argv)
-    config = load_config(args.config, overrides)
-    torch.set_num_threads(int(config["threads"]))
-    torch.manual_seed(config["seed"])
-
-    # --- setup ---------------------------------------------------------------------------
-    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict
-    from transformers import AutoModelForCausalLM, AutoTokenizer, get_linear_schedule_with_warmup
-
     from codeassist.llm.generation import DEFAULT_BASE_ID
-    from codeassist.llm.models import is_default, resolve
-    accelerator = Accelerator(gradient_accumulation_steps=int(config["grad_accum"]))
-    out = Path(config["out"]).expanduser()
-    base = resolve(config["base_model"])
-    tokenizer = AutoTokenizer.from_pretrained(str(base), local_files_only=True)
-    model = AutoModelForCausalLM.from_pretrained(str(base), dtype=torch.float32, local_files_only=True)
-    lora = LoraConfig(r=config["lora_r"], lora_alpha=config["lora_alpha"], lora_dropout=config["lora_dropout"],
-                      target_modules=list(config["target_modules"]), task_type="CAUSAL_LM")
-    model = get_peft_model(model, lora)
-    train = build_examples(config, "train", config["max_train_examples"])
-    dev = build_examples(config, "dev", config["max_dev_examples"])
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
-    train_tok = [tokenize(e, tokenizer, config["max_seq_len"]) for e in train]
-    dev_batches = [collate([tokenize(e, tokenizer, config["max_seq_len"]) for e in dev[i : i + 8]], pad)
-                   for i in range(0, len(dev), 8)]
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=config["learning_rate"])
-    scheduler = get_linear_schedule_with_warmup(optimizer, config["warmup_steps"], config["max_steps"])
-    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
-    accelerator.print(f"train {len(train)} / dev {len(dev)} examples; "
-                      f"{sum(p.numel() for p in model.parameters() if p.requires_grad):,} trainable parameters")
+    from codeassist.llm.models import is_default
 
-    step = 0
-    checkpoints = out / "checkpoints"
-    if args.resume and checkpoints.is_dir():
-        newest = max(checkpoints.glob("step-*"), key=lambda p: int(p.name.split("-")[1]), default=None)
-        if newest is not None:
-            from safetensors.torch import load_file
-
-            set_peft_model_state_dict(accelerator.unwrap_model(model), load_file(newest / "adapter.safetensors"))
-            state = torch.load(newest / "trainer.pt", weights_only=False)
-            optimizer.load_state_dict(state["optimizer"])
-            scheduler.load_state_dict(state["scheduler"])
-            step = state["step"]
-            accelerator.print(f"resumed from {newest} at step {step}")
-
-    # --- train ---------------------------------------------------------------------------
-    # Batches are drawn from a seeded permutation per epoch, indexed by step, so a resumed
-    # run sees exactly the batches the uninterrupted run would have seen.
-    batch_size = int(config["batch_size"])
-    per_epoch = max(len(train_tok) // batch_size, 1)
-    log: list[dict[str, float]] = []
-    last_dev = math.nan
-    start = time.perf_counter()
-    model.train()
-    bar = tqdm(total=config["max_steps"], initial=step, desc="lora-sft", disable=not accelerator.is_main_process)
-    while step < config["max_steps"]:
-        epoch, index = divmod(step, per_epoch)
-        order = list(range(len(train_tok)))
-        random.Random(config["seed"] + epoch).shuffle(order)
-        batch = collate([train_tok[i] for i in order[index * batch_size : (index + 1) * batch_size]], pad)
-        with accelerator.accumulate(model):
-            loss = model(**{k: v.to(accelerator.device) for k, v in batch.items()}).loss
-            accelerator.backward(loss)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-        step += 1
-        bar.update(1)
-        bar.set_postfix(loss=f"{loss.item():.3f}")
-        record = {"step": step, "loss": loss.item(), "seconds": time.perf_counter() - start}
-        if step % config["eval_every"] == 0 or step == config["max_steps"]:
-            record["dev_loss"] = last_dev = evaluate(model, dev_batches, accelerator)
-            accelerator.print(f"step {step}: dev loss {record['dev_loss']:.3f}")
-        log.append(record)
-        if accelerator.is_main_process and (step % config["save_every"] == 0 or step == config["max_steps"]):
-            from peft import get_peft_model_state_dict
-            from safetensors.torch import save_file
-
-            target = checkpoints / f"step-{step}"
-            target.mkdir(parents=True, exist_ok=True)
-            weights = get_peft_model_state_dict(accelerator.unwrap_model(model))
-            save_file({k: v.contiguous() for k, v in weights.items()}, target / "adapter.safetensors")
-            torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step},
-                       target / "trainer.pt")
-            with (out / "train_log.jsonl").open("a") as stream:
-                stream.writelines(json.dumps(r) + "\n" for r in log)
-            log.clear()
-    bar.close()
-
-    # --- save ----------------------------------------------------------------------------
     adapter = out / "adapter"
     if accelerator.is_main_process:
         unwrapped = accelerator.unwrap_model(model)
@@ -280,8 +333,42 @@ def main(argv: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
             unwrapped.peft_config["default"].base_model_name_or_path = DEFAULT_BASE_ID
         unwrapped.save_pretrained(str(adapter))
     accelerator.wait_for_everyone()
-    summary = {"steps": step, "seconds": round(time.perf_counter() - start, 1), "train_examples": len(train),
-               "dev_examples": len(dev), "adapter": str(adapter),
+    return adapter
+
+
+def main(argv: list[str] | None = None, **overrides: Any) -> dict[str, Any]:
+    """Setup, train, save.
+
+    Args:
+        argv: Command-line arguments (`--config FILE [--set KEY=VALUE] [--resume]`).
+        **overrides: Keys of the config file to change (used by tests); they win over `--set`.
+
+    Returns:
+        A summary: steps, seconds, losses, example counts and the adapter directory.
+    """
+    cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_config_arguments(cli)
+    cli.add_argument("--resume", action="store_true", help="continue from the newest checkpoint")
+    args = cli.parse_args(argv)
+    config = load_config(args.config, {**parse_set(args.overrides), **overrides}, paths=("data", "out"))
+    out = Path(config["out"])
+    torch.set_num_threads(int(config["threads"]))
+    torch.manual_seed(config["seed"])
+
+    accelerator = Accelerator(gradient_accumulation_steps=int(config["grad_accum"]))
+    tokenizer, model = setup_model(config)
+    data = setup_data(config, tokenizer)
+    optimizer, scheduler = setup_optimizer(config, model)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    accelerator.print(f"train {len(data.train)} / dev {data.dev_examples} examples; "
+                      f"{sum(p.numel() for p in model.parameters() if p.requires_grad):,} trainable parameters")
+    first = resume(out / "checkpoints", accelerator, model, optimizer, scheduler) if args.resume else 0
+
+    start = time.perf_counter()
+    step, last_dev = train(config, out, accelerator, model, optimizer, scheduler, data, step=first)
+    adapter = save_adapter(config, out, accelerator, model)
+    summary = {"steps": step, "seconds": round(time.perf_counter() - start, 1),
+               "train_examples": len(data.train), "dev_examples": data.dev_examples, "adapter": str(adapter),
                "final_dev_loss": last_dev}
     accelerator.print(json.dumps(summary))
     return summary
