@@ -32,8 +32,6 @@ from codeassist.languages import parser
 from codeassist.parsing.nodes import first_error_line
 from training.config import add_config_arguments, load_config, parse_set
 
-COLUMNS = ("package", "path", "qualname", "kind", "label", "view", "added", "bug_line", "answer",
-           "old_code", "new_code")
 NO_COMMENT = '{"line": null}'
 
 _COMPARE_SWAP = {"<": "<=", "<=": "<", ">": ">=", ">=": ">", "==": "!=", "!=": "==",
@@ -402,8 +400,9 @@ def main(argv: list[str] | None = None) -> int:
     splits = mine(pairs, {"train": config["max_train_functions"], "dev": config["max_dev_functions"],
                           "test": config["max_test_functions"]},
                   seed=config["seed"], max_lines=config["max_function_lines"], max_added=config["max_added_lines"])
-    DatasetDict({name: Dataset.from_list(rows) if rows else Dataset.from_dict({c: [] for c in COLUMNS})
-                 for name, rows in splits.items()}).save_to_disk(str(args.out.expanduser()))
+    # An empty split is left out: `datasets` writes it with no shards and cannot load it back.
+    DatasetDict({name: Dataset.from_list(rows) for name, rows in splits.items()
+                 if rows}).save_to_disk(str(args.out.expanduser()))
     return 0
 
 
