@@ -1,8 +1,8 @@
 """Parse results cached by content hash, so repeated hook runs on a big repository stay fast.
 
 Entries live in a versioned directory of the user cache (`CODEASSIST_CACHE_DIR` overrides
-it). The version includes a fingerprint of the parser's own source files, so a changed
-extractor never serves stale units. A corrupt entry is rebuilt with a warning; an unusable
+it). The version includes a fingerprint of the parser's own source files, the language
+registry and the records it builds, so a changed extractor or record never serves stale units. A corrupt entry is rebuilt with a warning; an unusable
 cache directory only turns caching off.
 """
 
@@ -34,8 +34,9 @@ def cache_dir() -> Path:
 
 def _parser_fingerprint() -> str:
     digest = hashlib.sha256()
-    package = resources.files("codeassist.parsing")
-    for entry in sorted(_files(package), key=str):
+    root = resources.files("codeassist")
+    sources = _files(root / "parsing") + [root / "records.py", root / "languages.py"]
+    for entry in sorted(sources, key=str):
         digest.update(str(entry).encode())
         digest.update(entry.read_bytes())
     return digest.hexdigest()[:12]
