@@ -109,3 +109,13 @@ def test_commit_msg_hook_rejects_a_placeholder(repo: Path, tmp_path: Path):
     assert bad.returncode == 1 and "CA402" in bad.stdout
     good = pre_commit(repo, "run", "--hook-stage", "commit-msg", "--commit-msg-filename", str(tmp_path / "good"), home=home)
     assert good.returncode == 0, good.stdout
+
+
+def test_only_the_commit_msg_hook_runs_in_the_commit_msg_stage():
+    import yaml
+
+    hooks = {hook["id"]: hook for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert set(hooks) == {"codeassist", "codeassist-review", "codeassist-commit-msg"}
+    for hook_id in ("codeassist", "codeassist-review"):
+        assert hooks[hook_id]["stages"] == ["pre-commit", "pre-push", "manual"]
+    assert hooks["codeassist-commit-msg"]["stages"] == ["commit-msg"]
