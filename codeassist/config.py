@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -51,12 +52,14 @@ class Settings:
 _KEYS = {f.name.replace("_", "-"): f.name for f in fields(Settings) if f.name != "source"}
 
 
-def load(root: Path, config_file: Path | None = None) -> Settings:
+def load(root: Path, config_file: Path | None = None, *, rule_ids: Collection[str] = ()) -> Settings:
     """Read `[tool.codeassist]` from a pyproject.toml.
 
     Args:
         root: The project root; its pyproject.toml is read when `config_file` is None.
         config_file: An explicit TOML file (a pyproject.toml or a file with the same table).
+        rule_ids: Every known rule id; when given, a code that is no id nor a prefix of one
+            is one of the table's problems (this layer cannot import the rules itself).
 
     Returns:
         The settings; defaults when there is no file or no table.
@@ -78,15 +81,16 @@ def load(root: Path, config_file: Path | None = None) -> Settings:
         table = document  # a dedicated file may hold the table at top level
     if table is None:
         return Settings()
-    return from_table(table, str(path))
+    return from_table(table, str(path), rule_ids=rule_ids)
 
 
-def from_table(table: dict[str, Any], source: str) -> Settings:
+def from_table(table: dict[str, Any], source: str, *, rule_ids: Collection[str] = ()) -> Settings:
     """Validate a `[tool.codeassist]` table.
 
     Args:
         table: The parsed TOML table.
         source: The file it came from, for messages.
+        rule_ids: Every known rule id, to refuse unknown codes (empty: only the CA form is checked).
 
     Returns:
         The settings.
@@ -102,7 +106,7 @@ def from_table(table: dict[str, Any], source: str) -> Settings:
             print(f"codeassist: warning: unknown key `{key}` in {source} ignored", file=sys.stderr)
             continue
         try:
-            values[name] = _convert(name, value)
+            values[name] = _convert(name, value, rule_ids)
         except ValueError as exc:
             problems.append(f"`{key}` {exc}")
     if problems:
@@ -113,7 +117,7 @@ def from_table(table: dict[str, Any], source: str) -> Settings:
     return Settings(**values)
 
 
-def _codes(value: Any) -> tuple[str, ...]:
+def _codes(value: Any, rule_ids: Collection[str]) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -122,12 +126,16 @@ def _codes(value: Any) -> tuple[str, ...]:
     bad = [c for c in codes if not c.startswith("CA")]
     if bad:
         raise ValueError(f"has unknown rule prefixes {bad}; rule ids start with CA")
+    unknown = [c for c in codes if rule_ids and not any(rule_id.startswith(c) for rule_id in rule_ids)]
+    if unknown:
+        prefixes = sorted({rule_id[:3] for rule_id in rule_ids})
+        raise ValueError(f"has unknown rule codes {unknown}; known prefixes: {', '.join(prefixes)}")
     return codes
 
 
-def _convert(name: str, value: Any) -> Any:
+def _convert(name: str, value: Any, rule_ids: Collection[str] = ()) -> Any:
     if name in ("select", "ignore"):
-        return _codes(value)
+        return _codes(value, rule_ids)
     if name == "exclude":
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ValueError("must be a list of glob patterns")
@@ -135,11 +143,11 @@ def _convert(name: str, value: Any) -> Any:
     if name == "per_file_ignores":
         if not isinstance(value, dict):
             raise ValueError('must be a table of pattern = ["CA1..."]')
-        return {pattern: _codes(codes) for pattern, codes in value.items()}
+        return {pattern: _codes(codes, rule_ids) for pattern, codes in value.items()}
     if name == "severity":
         if not isinstance(value, dict) or any(v not in SEVERITIES for v in value.values()):
             raise ValueError(f"must map rule ids to one of {', '.join(SEVERITIES)}")
-        _codes(list(value))
+        _codes(list(value), rule_ids)
         return {k.upper(): v for k, v in value.items()}
     if name == "format":
         if value not in FORMATS:

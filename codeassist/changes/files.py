@@ -9,7 +9,9 @@ still skips them.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,6 +81,46 @@ def relative(path: Path, root: Path) -> str:
         return resolved.as_posix()
 
 
+def _link_relative(path: Path, root: Path) -> str:
+    """`relative` without resolving the last component: a symlink loop has nothing to resolve to."""
+    parent = relative(path.parent, root)
+    return path.name if parent == "." else f"{parent}/{path.name}"
+
+
+def _key(path: Path, root: Path) -> str:
+    try:
+        return relative(path, root)
+    except (OSError, RuntimeError):  # RuntimeError: pathlib's "Symlink loop" before 3.13
+        return _link_relative(path, root)
+
+
+def not_regular(path: Path) -> str | None:
+    """Say why `path` cannot be checked as a file, looking without opening it.
+
+    A FIFO or device named like source would block or never end when read, so anything
+    but a regular file (after symlinks) is refused here, before anyone opens it.
+
+    Args:
+        path: A file path.
+
+    Returns:
+        The reason, or None for a regular file.
+    """
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT and path.is_symlink():
+            return "symbolic link to a missing file"
+        return f"cannot be read: {exc.strerror or exc}"
+    if stat.S_ISREG(mode):
+        return None
+    kinds = {stat.S_IFIFO: "a FIFO", stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+             stat.S_IFBLK: "a block device", stat.S_IFDIR: "a directory"}
+    return f"not a regular file: {kinds.get(stat.S_IFMT(mode), 'a special file')}"
+
+
 def collect(
     paths: list[Path], root: Path, *, exclude: tuple[str, ...] = ()
 ) -> tuple[list[SourceFile], list[Skipped]]:
@@ -90,27 +132,35 @@ def collect(
         exclude: Gitignore-style patterns of files never to check.
 
     Returns:
-        The files in sorted order, and the named files that were skipped (with why).
+        The files in sorted order, and what was skipped with why: named files, and walked
+        source files or directories that cannot be read (FIFOs, symlink loops, permissions).
 
     Raises:
         CodeassistError: When a path does not exist.
     """
-    missing = [str(p) for p in paths if not p.exists()]
+    missing = [str(p) for p in paths if not os.path.lexists(p)]  # a named symlink loop is skipped below
     if missing:
         raise CodeassistError(
             f"no such file or directory: {', '.join(missing)}", "check the path and try again"
         )
     excluded = pathspec.GitIgnoreSpec.from_lines(exclude)
     candidates: dict[str, tuple[Path, bool]] = {}  # rel → (path, named explicitly)
+    unreadable_dirs: dict[str, str] = {}  # rel → why the walk could not enter it
     for path in paths:
         if path.is_dir():
-            for file in _walk(path):
-                candidates.setdefault(relative(file, root), (file, False))
+            walked, problems = _walk(path)
+            for file in walked:
+                candidates.setdefault(_key(file, root), (file, False))
+            for directory, reason in problems:
+                unreadable_dirs.setdefault(relative(directory, root), reason)
         else:
-            candidates[relative(path, root)] = (path, True)
-    ignored = _git_ignored(root, list(candidates))
+            candidates[_key(path, root)] = (path, True)
+    ignored = _git_ignored(root, [*candidates, *unreadable_dirs])
     files: list[SourceFile] = []
-    skipped: list[Skipped] = []
+    skipped = [
+        Skipped(rel, reason) for rel, reason in sorted(unreadable_dirs.items())
+        if rel not in ignored and not excluded.match_file(rel)
+    ]
     for rel in sorted(candidates):
         path, named = candidates[rel]
         if excluded.match_file(rel):
@@ -124,21 +174,43 @@ def collect(
             if named:
                 skipped.append(Skipped(rel, "not a supported language (by file suffix)"))
             continue
+        reason = not_regular(path)
+        if reason is not None:
+            skipped.append(Skipped(rel, reason))
+            continue
         files.append(SourceFile(path, rel, spec.name))
     return files, skipped
 
 
-def _walk(directory: Path) -> list[Path]:
-    found = []
-    for current, dirs, names in os.walk(directory):
+def _walk(directory: Path) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Source-named entries under `directory`, and the directories the walk could not enter."""
+    found: list[Path] = []
+    problems: list[tuple[Path, str]] = []
+
+    def unreadable(exc: OSError) -> None:
+        problems.append((Path(exc.filename), f"directory cannot be listed: {exc.strerror or exc}"))
+
+    for current, dirs, names in os.walk(directory, onerror=unreadable):
+        try:
+            # Listing needs r, reaching the entries needs x: stat "." answers for x.
+            os.stat(os.path.join(current, "."))
+        except OSError as exc:
+            problems.append((Path(current), f"directory cannot be searched: {exc.strerror or exc}"))
+            dirs[:] = []
+            continue
         dirs[:] = sorted(d for d in dirs if not _pruned(Path(current), d))
         found += [Path(current) / name for name in names if language_for_path(name)]
-    return found
+    return found, problems
 
 
 def _pruned(parent: Path, name: str) -> bool:
     # Any virtualenv is pruned by its marker file, not its name: the stdlib has a `venv` package.
-    return name in PRUNED_DIRS or name.endswith(".egg-info") or (parent / name / "pyvenv.cfg").exists()
+    if name in PRUNED_DIRS or name.endswith(".egg-info"):
+        return True
+    try:
+        return (parent / name / "pyvenv.cfg").exists()
+    except OSError:
+        return False  # not searchable: the walk enters it and lists it as skipped
 
 
 def _git_ignored(root: Path, rels: list[str]) -> set[str]:
@@ -177,6 +249,9 @@ def read_source(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
     Returns:
         (text, None) on success, or (None, reason) when the file is skipped.
     """
+    reason = not_regular(path)  # again: a file can become a FIFO between the walk and the read
+    if reason is not None:
+        return None, reason
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -190,6 +265,8 @@ def read_source(path: Path, max_bytes: int) -> tuple[str | None, str | None]:
 def decode_source(data: bytes) -> tuple[str | None, str | None]:
     """Decode source bytes, refusing binary content and invalid UTF-8.
 
+    A UTF-8 byte order mark is dropped: columns are byte offsets, and editors do not count it.
+
     Args:
         data: The file content.
 
@@ -199,7 +276,7 @@ def decode_source(data: bytes) -> tuple[str | None, str | None]:
     if b"\0" in data[:_BINARY_PROBE]:
         return None, "binary file"
     try:
-        return data.decode("utf-8"), None
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return None, f"not valid UTF-8 (line {line}); save it as UTF-8"

@@ -28,6 +28,7 @@ WORKTREE = "WORKTREE"
 
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@", re.MULTILINE)
 _SUBMODULE_MODE = 0o160000
+_SYMLINK_MODE = 0o120000
 CONTEXT_LINES = 3
 
 
@@ -140,10 +141,12 @@ def staged(repo: git.Repo) -> ChangeSet:
     import git
 
     if _has_head(repo):
-        diffs = repo.index.diff(repo.head.commit, create_patch=True, R=True, M=True, unified=0)
+        head = repo.head.commit
+        diffs = repo.index.diff(head, create_patch=True, R=True, M=True, unified=0)
     else:
+        head = None
         diffs = repo.index.diff(git.NULL_TREE, create_patch=True, M=True, unified=0)
-    return _changeset(repo, "staged changes", diffs, new_side=INDEX)
+    return _changeset(repo, "staged changes", diffs, new_side=INDEX, old_side=head)
 
 
 def working(repo: git.Repo) -> ChangeSet:
@@ -157,8 +160,9 @@ def working(repo: git.Repo) -> ChangeSet:
     """
     if not _has_head(repo):
         return staged(repo)  # before the first commit only the index knows the files
-    diffs = repo.head.commit.diff(None, create_patch=True, M=True, unified=0)
-    return _changeset(repo, "working tree changes", diffs, new_side=WORKTREE)
+    head = repo.head.commit
+    diffs = head.diff(None, create_patch=True, M=True, unified=0)
+    return _changeset(repo, "working tree changes", diffs, new_side=WORKTREE, old_side=head)
 
 
 def commit(repo: git.Repo, rev: str) -> ChangeSet:
@@ -175,11 +179,14 @@ def commit(repo: git.Repo, rev: str) -> ChangeSet:
 
     target = resolve(repo, rev)
     if target.parents:
-        diffs = target.parents[0].diff(target, create_patch=True, M=True, unified=0)
+        parent = target.parents[0]
+        diffs = _diff(repo, parent, target, f"the parent of {rev}")
     else:
+        parent = None
         diffs = target.diff(git.NULL_TREE, create_patch=True, M=True, unified=0)
     return _changeset(
-        repo, f"commit {target.hexsha[:12]}", diffs, commits=[target.hexsha], new_side=target.hexsha
+        repo, f"commit {target.hexsha[:12]}", diffs, commits=[target.hexsha], new_side=target.hexsha,
+        old_side=parent,
     )
 
 
@@ -199,7 +206,8 @@ def revision_range(repo: git.Repo, spec: str) -> ChangeSet:
     if ".." not in spec or "..." in spec:
         raise CodeassistError(f"not a range: {spec}", "write it as A..B, e.g. main..HEAD")
     start, end = spec.split("..", 1)
-    return _between(repo, resolve(repo, start or "HEAD"), resolve(repo, end or "HEAD"), spec)
+    return _between(repo, resolve(repo, start or "HEAD"), resolve(repo, end or "HEAD"), spec,
+                    start_name=start or "HEAD")
 
 
 def since_base(repo: git.Repo, base: str, head: str = "HEAD") -> ChangeSet:
@@ -225,7 +233,7 @@ def since_base(repo: git.Repo, base: str, head: str = "HEAD") -> ChangeSet:
                 "fetch more history (actions/checkout `fetch-depth: 0`, or `git fetch --unshallow`)",
             )
         raise CodeassistError(f"{base} and {head} have no common history", "pass --range A..B instead")
-    return _between(repo, bases[0], head_commit, f"{base}...{head}")
+    return _between(repo, bases[0], head_commit, f"{base}...{head}", start_name="the merge base")
 
 
 def resolve(repo: git.Repo, rev: str) -> git.Commit:
@@ -261,10 +269,31 @@ def resolve(repo: git.Repo, rev: str) -> git.Commit:
         ) from None
 
 
-def _between(repo: git.Repo, start: git.Commit, end: git.Commit, description: str) -> ChangeSet:
-    diffs = start.diff(end, create_patch=True, M=True, unified=0)
+def _between(
+    repo: git.Repo, start: git.Commit, end: git.Commit, description: str, *, start_name: str
+) -> ChangeSet:
+    diffs = _diff(repo, start, end, start_name)
     commits = [c.hexsha for c in repo.iter_commits(f"{start.hexsha}..{end.hexsha}", reverse=True)]
-    return _changeset(repo, description, diffs, commits=commits, new_side=end.hexsha)
+    return _changeset(repo, description, diffs, commits=commits, new_side=end.hexsha, old_side=start)
+
+
+def _diff(repo: git.Repo, start: git.Commit, end: git.Commit, what: str) -> list[git.Diff]:
+    """Diff two commits; a commit a shallow clone only names (its parent) is a clear error.
+
+    GitPython resolves `HEAD~1` from the child's parent line without the object being there,
+    so the missing commit only shows when git diffs it.
+    """
+    import git
+
+    try:
+        return start.diff(end, create_patch=True, M=True, unified=0)
+    except git.GitCommandError:
+        if not _is_shallow(repo):
+            raise
+        raise CodeassistError(
+            f"{what} ({start.hexsha[:12]}) is not in this shallow clone",
+            "fetch more history (actions/checkout `fetch-depth: 0`, or `git fetch --unshallow`)",
+        ) from None
 
 
 def _has_head(repo: git.Repo) -> bool:
@@ -281,10 +310,10 @@ def _is_shallow(repo: git.Repo) -> bool:
 
 def _changeset(
     repo: git.Repo, description: str, diffs: list[git.Diff], *, new_side: str,
-    commits: list[str] | None = None,
+    old_side: git.Commit | None, commits: list[str] | None = None,
 ) -> ChangeSet:
     root = Path(repo.working_tree_dir or ".")
-    files = [_file_change(d, root, new_side == WORKTREE) for d in diffs]
+    files = [_file_change(d, root, new_side == WORKTREE, old_side) for d in diffs]
     files.sort(key=lambda f: f.path)
     return ChangeSet(root, description, files, commits or [], new_side)
 
@@ -300,8 +329,9 @@ def new_side_paths(repo: git.Repo, changes: ChangeSet) -> list[str]:
         Repo-relative paths.
     """
     if changes.new_side in (INDEX, WORKTREE):
-        return [path for path, _ in repo.index.entries]
-    return [item.path for item in repo.commit(changes.new_side).tree.traverse() if item.type == "blob"]
+        return [path for (path, _), entry in repo.index.entries.items() if entry.mode != _SYMLINK_MODE]
+    tree = repo.commit(changes.new_side).tree
+    return [item.path for item in tree.traverse() if item.type == "blob" and item.mode != _SYMLINK_MODE]
 
 
 def read_new_side(repo: git.Repo, changes: ChangeSet, path: str) -> str | None:
@@ -345,7 +375,7 @@ def commit_message(repo: git.Repo, sha: str) -> str:
     return message.decode("utf-8", "replace") if isinstance(message, bytes) else message
 
 
-def _file_change(diff: git.Diff, root: Path, from_disk: bool) -> FileChange:
+def _file_change(diff: git.Diff, root: Path, from_disk: bool, old_side: git.Commit | None) -> FileChange:
     path = diff.b_path or diff.a_path or ""
     old_path = diff.a_path or path
     if diff.deleted_file:
@@ -361,18 +391,31 @@ def _file_change(diff: git.Diff, root: Path, from_disk: bool) -> FileChange:
     patch = diff.diff if isinstance(diff.diff, bytes) else (diff.diff or "").encode()
     if _SUBMODULE_MODE in (diff.a_mode, diff.b_mode):
         return FileChange(path, old_path, status, unreadable="submodule")
+    new_mode = diff.a_mode if status == DELETED else diff.b_mode
+    if new_mode == _SYMLINK_MODE:
+        # A committed symlink's blob is its target path, not code; the target is reviewed itself.
+        return FileChange(path, old_path, status, unreadable="symbolic link")
     hunks = tuple(
         Hunk(int(m[1]), int(m[2] or 1), int(m[3]), int(m[4] or 1)) for m in _HUNK.finditer(patch)
     )
     if patch.startswith(b"Binary files") or b"\nBinary files" in patch:
         return FileChange(path, old_path, status, hunks, unreadable="binary file")
-    old, old_problem = (None, None) if status == ADDED else _text(_blob_bytes(diff.a_blob))
+    old_blob, new_blob = diff.a_blob, diff.b_blob
+    if old_blob is None and status in (RENAMED, MODE_CHANGED) and old_side is not None:
+        # A pure rename or mode change has no `index` line in the patch, so GitPython gives no
+        # blobs; the content is the old side's, unchanged.
+        old_blob = _tree_blob(old_side, old_path)
+        new_blob = new_blob or old_blob
+    if status == ADDED or diff.a_mode == _SYMLINK_MODE:
+        old, old_problem = None, None  # a symlink that became a file: nothing before to pair
+    else:
+        old, old_problem = _text(_blob_bytes(old_blob))
     if status == DELETED:
         new, new_problem = None, None
     elif from_disk:
         new, new_problem = _text(_disk_bytes(root / path))
     else:
-        new, new_problem = _text(_blob_bytes(diff.b_blob))
+        new, new_problem = _text(_blob_bytes(new_blob))
     problem = new_problem or old_problem
     if problem:
         return FileChange(path, old_path, status, hunks, unreadable=problem)
@@ -385,11 +428,22 @@ def _text(data: bytes | None) -> tuple[str | None, str | None]:
     return (None, None) if data is None else decode_source(data)
 
 
+def _tree_blob(commit: git.Commit, path: str) -> git.Blob | None:
+    try:
+        return commit.tree / path
+    except KeyError:
+        return None
+
+
 def _blob_bytes(blob: git.Blob | None) -> bytes | None:
     return None if blob is None else blob.data_stream.read()
 
 
 def _disk_bytes(path: Path) -> bytes | None:
+    from codeassist.changes.files import not_regular
+
+    if not_regular(path) is not None:  # never open a FIFO that replaced a tracked file
+        return None
     try:
         return path.read_bytes()
     except OSError:

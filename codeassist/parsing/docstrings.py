@@ -52,13 +52,17 @@ _SPHINX_FIELD = re.compile(
     r"^\s*:(param|parameter|arg|argument|key|keyword|type|returns?|rtype|raises?|except|"
     r"exception|yields?|ytype)\b([^:]*):(.*)$"
 )
-_NAME = r"(?:\\{0,2}\*){0,2}[A-Za-z_][\w.]*"
+# An identifier may hold combining marks and other non-ASCII characters that `\w` does not
+# match (`cafe\u0301`, Devanagari vowel signs): take any non-ASCII character here and let
+# `str.isidentifier` decide in `_split_names`.
+_WORD = r"[^\W\d](?:\w|[^\x00-\x7f\s])*"
+_NAME = r"(?:\\{0,2}\*){0,2}[^\W\d](?:[\w.]|[^\x00-\x7f\s])*"
 _NAMES = rf"{_NAME}(?:\s*(?:,\s*and\b|,|\band\b)\s*{_NAME})*"
 # `name (type): text`, `x, y and z: text`, `name - text`, `name -- text`, and
 # `name (POSIX only)` alone on its line (the description follows, indented).
 _GOOGLE_ITEM = re.compile(rf"^({_NAMES})\s*(?:\(([^)]*)\))?\s*(:|--?(?=\s)|$)\s*(.*)$")
 _NUMPY_ITEM = re.compile(
-    r"^((?:\\{0,2}\*){0,2}[A-Za-z_]\w*(?:\s*,\s*(?:\\{0,2}\*){0,2}[A-Za-z_]\w*)*)\s*(?::(.*))?$"
+    rf"^((?:\\{{0,2}}\*){{0,2}}{_WORD}(?:\s*,\s*(?:\\{{0,2}}\*){{0,2}}{_WORD})*)\s*(?::(.*))?$"
 )
 
 
@@ -160,8 +164,8 @@ def _is_google_header(line: str) -> bool:
 
 
 def _split_names(names: str) -> list[str]:
-    parts = re.split(r"\s*,\s*and\s+|\s*,\s*|\s+and\s+", names)
-    return [clean_name(part) for part in parts if clean_name(part)]
+    parts = [clean_name(part) for part in re.split(r"\s*,\s*and\s+|\s*,\s*|\s+and\s+", names)]
+    return [part for part in parts if part and all(p.isidentifier() for p in part.split(".") if p)]
 
 
 class _Sections:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,30 @@ def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
         A new list, sorted; the message breaks remaining ties so the order is total.
     """
     return sorted(findings, key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
+
+
+_ESCAPES = {"\a": "\\a", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f",
+            "\r": "\\r", '"': '\\"', "\\": "\\\\"}
+
+
+def quote_path(path: str) -> str:
+    """Quote a path the way git does when it would break a line-based report.
+
+    A name with a control character, a double quote or a backslash is written in double
+    quotes with C escapes (git's `core.quotePath`, leaving non-ASCII letters as they are), so
+    a file named with a newline stays on its one line; every other path is unchanged.
+
+    Args:
+        path: A repository-relative path.
+
+    Returns:
+        The path, quoted only when needed.
+    """
+    quoted = "".join(
+        _ESCAPES.get(char) or (f"\\{ord(char):03o}" if ord(char) < 0x20 or ord(char) == 0x7F else char)
+        for char in path
+    )
+    return path if quoted == path else f'"{quoted}"'
 
 
 def _plural(count: int, word: str) -> str:
@@ -62,7 +87,8 @@ def render(result: CheckResult, rules: Mapping[str, Rule]) -> str:
     Returns:
         The report, ending with a newline.
     """
-    lines = [str(finding) for finding in sorted_findings(result.findings)]
-    lines += [f"{skip.path}: skipped ({skip.reason})" for skip in result.skipped]
+    lines = [str(dataclasses.replace(finding, path=quote_path(finding.path)))
+             for finding in sorted_findings(result.findings)]
+    lines += [f"{quote_path(skip.path)}: skipped ({skip.reason})" for skip in result.skipped]
     lines.append(summary_line(result))
     return "\n".join(lines) + "\n"

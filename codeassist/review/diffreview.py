@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pathspec
 
 from codeassist.changes.gitdiff import DELETED, ChangeSet, FileChange
+from codeassist.errors import ModelMissing
 from codeassist.parsing.pairing import UnitPair, pair_units
 from codeassist.parsing.cache import parse_cached
 from codeassist.languages import language_for_path
@@ -165,7 +166,11 @@ def review_message(
 def _change_findings(
     context: ChangeContext, selection: Selection, result: CheckResult, families: Sequence[str] | None = None
 ) -> list[Finding]:
-    """Run the change-level families; a directive on a documentation line suppresses there."""
+    """Run the change-level families; a directive on a documentation line suppresses there.
+
+    A family whose model is not installed stops where it needed it: what it found before is
+    kept, and its rules are listed in `result.rules_skipped`; the other families still run.
+    """
     context.enabled = selection.enabled
     texts: dict[str, str | None] = {}
     kept = []
@@ -174,7 +179,13 @@ def _change_findings(
             continue
         if not any(selection.enabled(rule.id) for rule in family.RULES):
             continue
-        for finding in family.check_change(context):
+        found: list[Finding] = []
+        try:
+            found.extend(family.check_change(context))
+        except ModelMissing as missing:
+            rules = missing.rules or tuple(rule.id for rule in family.RULES)
+            result.rules_skipped.update({rule: str(missing) for rule in rules if selection.enabled(rule)})
+        for finding in found:
             if not selection.enabled(finding.rule, finding.path):
                 continue
             if finding.path not in texts:
