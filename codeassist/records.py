@@ -206,3 +206,5 @@ class CheckResult:
     skipped: list[Skipped] = field(default_factory=list)
     suppressed: int = 0
     files_checked: int = 0
+    # Rule id -> why it could not run ("cause: fix"): its model is not installed.
+    rules_skipped: dict[str, str] = field(default_factory=dict)

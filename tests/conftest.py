@@ -75,3 +75,38 @@ def lm():
     from codeassist.llm.models import load
 
     return load(None, "cpu")
+
+
+# A `sitecustomize` that makes the modules named in $CODEASSIST_TEST_BLOCK unimportable, as
+# if they were not installed: a core install (no torch) or a model not pulled, in a subprocess.
+_BLOCKER = '''\
+import importlib.abc
+import os
+import sys
+
+BLOCKED = frozenset(filter(None, os.environ.get("CODEASSIST_TEST_BLOCK", "").split(",")))
+
+
+class _Blocker(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in BLOCKED:
+            raise ModuleNotFoundError(f"No module named {name!r} (blocked by the test)", name=name)
+        return None
+
+
+sys.meta_path.insert(0, _Blocker())
+'''
+LLM_STACK = ("torch", "transformers", "peft", "accelerate", "datasets", "gguf", "sentence_transformers")
+
+
+@pytest.fixture(scope="session")
+def blocked(tmp_path_factory: pytest.TempPathFactory):
+    """Return a function giving the environment in which the named modules cannot be imported."""
+    directory = tmp_path_factory.mktemp("blocker")
+    (directory / "sitecustomize.py").write_text(_BLOCKER)
+
+    def env(*modules: str) -> dict[str, str]:
+        path = os.pathsep.join(p for p in (str(directory), os.environ.get("PYTHONPATH", "")) if p)
+        return {"PYTHONPATH": path, "CODEASSIST_TEST_BLOCK": ",".join(modules)}
+
+    return env

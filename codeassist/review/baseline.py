@@ -22,8 +22,11 @@ def write(path: Path, findings: list[Finding]) -> None:
     Args:
         path: Where to write.
         findings: The findings to accept.
+
+    Raises:
+        CodeassistError: When `path` cannot be written (one line naming it and the fix).
     """
-    from codeassist.storage import write_atomic
+    from codeassist.storage import write_file
     counts = Counter(f.fingerprint for f in findings)
     entries = {}
     for finding in sorted(findings, key=lambda f: (f.path, f.line, f.rule)):
@@ -33,7 +36,7 @@ def write(path: Path, findings: list[Finding]) -> None:
              "path": finding.path, "message": finding.message},
         )
     document = {"version": VERSION, "tool": "codeassist", "fingerprints": entries}
-    write_atomic(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    write_file(path, json.dumps(document, indent=2, sort_keys=True) + "\n")
 
 
 def load(path: Path) -> Counter[str]:

@@ -218,7 +218,7 @@ def test_corrupt_parse_cache_is_rebuilt_with_a_warning(history: Path, tmp_path: 
     git(history, "add", "-A")
     env = {"CODEASSIST_CACHE_DIR": str(cache)}
     first = cli("review", "--format", "json", cwd=history, env=env)
-    for entry in cache.rglob("*.pickle"):
+    for entry in cache.rglob("*.json.z"):
         entry.write_bytes(b"garbage")
     again = cli("review", "--format", "json", cwd=history, env=env)
     assert "corrupt parse cache entry" in again.stderr

@@ -40,3 +40,28 @@ def test_a_small_job_does_not_import_torch():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_large_job_without_torch_runs_in_numpy(tmp_path, blocked):
+    import os
+
+    from codeassist.encoders.text import SMALL_JOB, torch_available
+
+    assert torch_available()
+    texts = [f"Return item {i} of the warehouse, or None when it is missing." for i in range(SMALL_JOB + 8)]
+    code = [f"def find_{i}(items, key):\n    return items.get(key)" for i in range(SMALL_JOB + 8)]
+    script = (
+        "import sys\n"
+        "import numpy as np\n"
+        "from codeassist.encoders.text import torch_available\n"
+        "from codeassist.encoders import encode_code, encode_docs\n"
+        "assert not torch_available()\n"
+        f"np.save(sys.argv[1], np.concatenate([encode_docs({texts!r}), encode_code({code!r}, 'python')]))\n"
+    )
+    env = {**os.environ, **blocked("torch", "transformers", "peft")}
+    subprocess.run([sys.executable, "-c", script, str(tmp_path / "v.npy")], env=env, check=True)
+    from codeassist.encoders.code import code_encoder, linearise_all
+    from codeassist.encoders.text import doc_encoder
+
+    reference = np.concatenate([doc_encoder().encode(texts), code_encoder().encode(linearise_all(code, "python"))])
+    assert np.abs(np.load(tmp_path / "v.npy") - reference).max() < 1e-4

@@ -27,25 +27,33 @@ def docstring(*, target: str, style: str = "auto", write: bool = False, model: s
         0.
 
     Raises:
-        CodeassistError: For a missing or non-Python file.
+        CodeassistError: For a missing, non-Python, binary or non-UTF-8 file, and with `write`
+            for a file with a syntax error or one that cannot be written.
     """
-    from codeassist.generate.docedit import apply_docstring, detect_style
+    from codeassist.generate.docedit import apply_docstrings, check_editable, detect_style, read_python
     from codeassist.generate.docstrings import docstring_for_unit
     from codeassist.parsing.parse import parse_source
-    from codeassist.storage import write_atomic
+    from codeassist.storage import check_writable, write_file
     path, qualname = _split_target(target)
-    if not path.is_file():
+    if not path.exists():
         raise CodeassistError(f"no such file: {path}", "pass FILE or FILE::QUALNAME")
+    if not path.is_file():
+        raise CodeassistError(f"not a regular file: {path}", "pass a Python source file")
     if path.suffix not in (".py", ".pyi"):
         raise CodeassistError(f"docstring generation supports Python files only, not {path.name}",
                               "pass a .py file")
-    text = path.read_text("utf-8")
-    units = _pick_units(parse_source(text, "python", path.as_posix()).units, qualname, path)
+    # Everything that can refuse is checked here, before the model takes its seconds to load.
+    text = read_python(path)
+    if write:
+        check_editable(text, path)
+        check_writable(path)
+    source = text.removeprefix("\ufeff").replace("\r\n", "\n")  # as `check` reads code
+    units = _pick_units(parse_source(source, "python", path.as_posix()).units, qualname, path)
     if not units:
         print(f"codeassist: every function and class in {path} has a docstring; "
               f"pass {path}::QUALNAME to rewrite one", file=sys.stderr)
         return EXIT_CLEAN
-    chosen_style = detect_style(text, path) if style == "auto" else style
+    chosen_style = detect_style(source, path) if style == "auto" else style
     from codeassist.changes.files import find_root
     from codeassist.generate.examples import retrieved_examples
     root = find_root(path)
@@ -58,9 +66,7 @@ def docstring(*, target: str, style: str = "auto", write: bool = False, model: s
                 print(f"# {path}::{unit.qualname}")
             print(doc)
         return EXIT_CLEAN
-    for unit, doc in sorted(generated, key=lambda pair: -pair[0].start_line):  # bottom-up keeps lines valid
-        text = apply_docstring(text, unit, doc)
-    write_atomic(path, text)
+    write_file(path, apply_docstrings(text, generated, path))
     print(f"codeassist: wrote {len(generated)} docstring(s) ({chosen_style} style) to {path}", file=sys.stderr)
     return EXIT_CLEAN
 

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from codeassist.changes.gitdiff import ChangeSet
+from codeassist.errors import ModelMissing
 from codeassist.review.context import ChangeContext
 from codeassist.review.rules.base import WARNING, Rule, line_finding
 from codeassist.records import Finding
@@ -91,7 +92,12 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
 
     Yields:
         Findings, one per placeholder message or message that describes another change.
+
+    Raises:
+        ModelMissing: After the last message, when CA401 could not run for want of the
+            encoder (CA402 still judged every message).
     """
+    missing: ModelMissing | None = None
     for sha, message in context.messages:
         first = subject(message)
         if is_generated(first):
@@ -103,9 +109,17 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
             what = f"`{first}` is a placeholder" if first else "the message is empty"
             yield line_finding(CA402, path, 1, f"{where}{what}; say what changed and why", end_column=end, identity=sha)
             continue
-        mismatch = _mismatch(message, context.commit_changes(sha)) if context.enabled(CA401.id) else None
+        if missing is not None or not context.enabled(CA401.id):
+            continue
+        try:
+            mismatch = _mismatch(message, context.commit_changes(sha))
+        except ModelMissing as exc:
+            missing = ModelMissing(exc.cause, exc.fix, rules=(CA401.id,))
+            continue
         if mismatch is not None:
             yield line_finding(CA401, path, 1, where + mismatch, end_column=end, identity=sha)
+    if missing is not None:
+        raise missing
 
 
 def is_generated(first: str) -> bool:
