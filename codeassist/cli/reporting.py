@@ -41,10 +41,11 @@ def load_settings(root: Path, *, config: Path | None, select: tuple[str, ...] | 
         CodeassistError: When the file size limit is not positive.
     """
     from codeassist import config as configuration
+    from codeassist.review.rules import all_rules
     from codeassist.review.selection import Selection
 
     settings = configuration.with_overrides(
-        configuration.load(root, config),
+        configuration.load(root, config, rule_ids=all_rules()),
         select=select,
         ignore=ignore,
         format=format,

@@ -53,3 +53,12 @@ def test_config_reports_unknown_codes_with_its_other_problems():
     assert "CA999" in message and "`format`" in message and "CA42" in message
     assert len(message.splitlines()) == 1
     assert from_table({"select": ["CA1"]}, "p", rule_ids=list(all_rules())).select == ("CA1",)
+
+
+def test_cli_reports_every_unknown_config_code_at_once(tmp_path: Path, cli):
+    (tmp_path / "m.py").write_text(STALE)
+    (tmp_path / "pyproject.toml").write_text('[tool.codeassist]\nselect = ["CA999"]\nseverity = {CA998 = "error"}\n')
+    done = cli("check", "m.py", cwd=tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.splitlines()) == 1, done.stderr
+    assert "CA999" in done.stderr and "CA998" in done.stderr
