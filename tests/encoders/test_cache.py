@@ -99,7 +99,10 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path):
     path = tmp_path / "c.sqlite3"
     EmbeddingCache(path).close()
     with multiprocessing.get_context("spawn").Pool(3) as pool:
-        assert sorted(pool.map(_writer, [(str(path), w) for w in range(3)])) == [0, 1, 2]
+        # A bounded wait: a worker that dies leaves Pool.map waiting forever, which must fail the test,
+        # not stall the run.
+        done = pool.map_async(_writer, [(str(path), w) for w in range(3)])
+        assert sorted(done.get(timeout=120)) == [0, 1, 2]
     texts = [f"w{w}-{r}-{i}" for w in range(3) for r in range(20) for i in range(10)]
     assert len(EmbeddingCache(path).get("enc", texts)) == len(texts)
 
