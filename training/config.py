@@ -11,6 +11,8 @@ may not add a key the script does not read. All problems are reported at once.
 from __future__ import annotations
 
 import argparse
+import shlex
+import sys
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -107,3 +109,25 @@ def add_config_arguments(parser: argparse.ArgumentParser, default: Path | None =
                         help="the TOML config (its first line is the command that runs it)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="overrides",
                         help="override a key the config has (value parsed as TOML), e.g. --set max_steps=10")
+
+
+def recipe_config(argv: Sequence[str] | None, *, description: str, module: str, shipped: str,
+                  paths: Sequence[str] = ()) -> tuple[dict[str, Any], str]:
+    """Parse a recipe's `--config`/`--set` arguments, load its config, and say how to rerun it.
+
+    Args:
+        argv: Command-line arguments (None: sys.argv[1:]).
+        description: The recipe's one-line description for `--help`.
+        module: The recipe's module, e.g. "training.recipes.train_doc_drift_head".
+        shipped: Its config's name in training/configs (see `load_config`).
+        paths: Keys whose values are paths.
+
+    Returns:
+        The settings, and the exact command that reproduces the run (for the head and its card).
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(description=description)
+    add_config_arguments(parser)
+    args = parser.parse_args(argv)
+    config = load_config(args.config, parse_set(args.overrides), paths=paths, shipped=shipped)
+    return config, shlex.join(["python", "-m", module, *argv])

@@ -14,12 +14,9 @@ beside single-feature baselines at the same flag rate, into metrics.json.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import random
-import shlex
-import sys
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -32,7 +29,7 @@ from codeassist.heads.asset import Head, save_head
 from codeassist.heads.commit_message.features import FEATURES, feature_rows
 from codeassist.heads.commit_message.head import FAMILY, trained_on
 from codeassist.heads.commit_message.summary import summary_from_files
-from training.config import add_config_arguments, load_config, parse_set
+from training.config import recipe_config
 from training.recipes.thresholds import rate_threshold
 
 SPLITS = ("train", "dev", "test")
@@ -312,13 +309,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0.
     """
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_config_arguments(parser)
-    args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"),
-                         shipped="commit_message_head")
-    command = shlex.join(["python", "-m", "training.recipes.train_commit_message_head", *argv])
+    config, command = recipe_config(argv, description=__doc__.splitlines()[0], module="training.recipes.train_commit_message_head",
+                                    shipped="commit_message_head", paths=("data", "out", "ship"))
     started = time.time()
 
     sets = setup(config)

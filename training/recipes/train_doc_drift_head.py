@@ -14,13 +14,10 @@ model card (training/cards/doc-drift-head.md).
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import random
-import shlex
-import sys
 import time
 from pathlib import Path
 from typing import NamedTuple
@@ -31,7 +28,7 @@ from codeassist.heads.asset import Head, save_head
 from codeassist.heads.doc_drift.features import FEATURES, SIMILARITY, STRUCTURAL, Example, facts, feature_rows, structural_features
 from codeassist.heads.doc_drift.head import FAMILY, trained_on
 from training import cards
-from training.config import add_config_arguments, load_config, parse_set
+from training.config import recipe_config
 
 VARIANTS = ("weighted", "linear", "mlp")
 VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
@@ -333,13 +330,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0.
     """
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_config_arguments(parser)
-    args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "out", "ship"),
-                         shipped="doc_drift_head")
-    command = shlex.join(["python", "-m", "training.recipes.train_doc_drift_head", *argv])
+    config, command = recipe_config(argv, description=__doc__.splitlines()[0], module="training.recipes.train_doc_drift_head",
+                                    shipped="doc_drift_head", paths=("data", "out", "ship"))
     started = time.time()
 
     data = setup(config)

@@ -17,11 +17,8 @@ scores best against; it is a true positive when that pair is labelled 1.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
-import shlex
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -35,7 +32,7 @@ from codeassist.encoders.text import encode_docs
 from codeassist.heads.asset import Head, save_head
 from codeassist.heads.doc_mentions.features import FEATURES
 from codeassist.heads.doc_mentions.head import FAMILY, trained_on
-from training.config import add_config_arguments, load_config, parse_set
+from training.config import load_config, recipe_config
 from training.data.mine_doc_mentions import package_candidates
 
 Scorer = Callable[[dict], float]
@@ -259,13 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0.
     """
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_config_arguments(parser)
-    args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("history_config", "out", "ship"),
-                         shipped="doc_mentions_head")
-    command = shlex.join(["python", "-m", "training.recipes.train_doc_mentions_head", *argv])
+    config, command = recipe_config(argv, description=__doc__.splitlines()[0], module="training.recipes.train_doc_mentions_head",
+                                    shipped="doc_mentions_head", paths=("history_config", "out", "ship"))
 
     data = setup(config)
     head = train(config, data, command)

@@ -21,14 +21,11 @@ one-token mutations), into metrics.json. To try settings without touching the sh
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import os
 import random
 import re
-import shlex
-import sys
 import time
 from collections import defaultdict
 from dataclasses import replace
@@ -41,7 +38,7 @@ from codeassist.changes.hunkview import numbered_hunk, shown_lines
 from codeassist.heads.asset import Head, save_head
 from codeassist.heads.llm_review.features import LAYERS, PREFIX, design, line_features
 from codeassist.heads.llm_review.head import FAMILY, trained_on
-from training.config import add_config_arguments, load_config, parse_set
+from training.config import recipe_config
 from training.recipes.thresholds import rate_threshold
 
 _BUSY = re.compile(r"[-+*/%<>=!&|^~,\[\]]|\d+|\b(?:not|and|or|is|in)\b")
@@ -413,13 +410,8 @@ def main(argv: list[str] | None = None) -> int:
     Returns:
         0.
     """
-    argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    add_config_arguments(parser)
-    args = parser.parse_args(argv)
-    config = load_config(args.config, parse_set(args.overrides), paths=("data", "cache", "history", "ship"),
-                         shipped="llm_review_head")
-    command = shlex.join(["python", "-m", "training.recipes.train_llm_review_head", *argv])
+    config, command = recipe_config(argv, description=__doc__.splitlines()[0], module="training.recipes.train_llm_review_head",
+                                    shipped="llm_review_head", paths=("data", "cache", "history", "ship"))
 
     data = setup(config)
     trained = train(config, data, command)
