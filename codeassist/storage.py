@@ -91,7 +91,7 @@ def model_package(module: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
-def write_atomic(path: Path, content: str | bytes) -> None:
+def write_atomic(path: Path, content: str | bytes, *, durable: bool = True) -> None:
     """Write text or bytes to `path` so that it never holds half of either version.
 
     A regular file is written to a temporary file beside it, flushed to disk and renamed over
@@ -104,6 +104,9 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     Args:
         path: The destination.
         content: The text (written as UTF-8) or bytes to write.
+        durable: Flush the file and its directory to disk (fsync). A cache entry passes False:
+            the rename still keeps it whole, and an entry lost in a crash is only rebuilt,
+            while two fsyncs per entry would dominate a cold run.
 
     Raises:
         OSError: When `path` cannot be written (a directory, a read-only file, a missing or
@@ -123,13 +126,15 @@ def write_atomic(path: Path, content: str | bytes) -> None:
         _copy_metadata(handle, info)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())  # the rename must not reach the disk before the data
+            if durable:
+                stream.flush()
+                os.fsync(stream.fileno())  # the rename must not reach the disk before the data
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    _fsync_directory(target.parent)
+    if durable:
+        _fsync_directory(target.parent)
 
 
 def check_writable(path: Path) -> None:

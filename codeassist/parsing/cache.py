@@ -118,7 +118,7 @@ def _store(entry: Path, result: ParseResult) -> None:
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         # Atomic: concurrent hook runs see the old file or the new one, never half of it.
-        write_atomic(entry, encode(result))
+        write_atomic(entry, encode(result), durable=False)
     except OSError:
         _warn_unwritable()
 
