@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 import zipfile
 from collections import Counter
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from codeassist.changes import gitdiff
 from codeassist.parsing.pairing import pair_units
