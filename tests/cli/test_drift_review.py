@@ -75,3 +75,51 @@ def test_review_is_quiet_when_the_doc_still_holds_or_was_updated(repo: Path, cli
     (repo / "users.py").write_text(updated)
     git(repo, "add", "-A")
     assert json.loads(cli("review", "--format", "json", cwd=repo).stdout)["findings"] == []
+
+
+JS_OLD = """/**
+ * Get the visible options.
+ *
+ * @param {Command} cmd
+ * @returns {Option[]}
+ */
+function visibleOptions(cmd) {
+  const found = cmd.options.filter(option => !option.hidden);
+  return found.concat([helpOption(cmd, 'help', {short: true, long: true})]);
+}
+"""
+# What prettier made of it in a real release (commander 11 → 12): layout only.
+JS_FORMATTED = """/**
+ * Get the visible options.
+ *
+ * @param {Command} cmd
+ * @returns {Option[]}
+ */
+function visibleOptions(cmd) {
+  // Built-in help option.
+  const found = cmd.options.filter((option) => !option.hidden);
+  return found.concat([
+    helpOption(cmd, "help", { short: true, long: true, }),
+  ]);
+}
+"""
+
+
+def test_a_formatter_pass_is_not_drift():
+    from codeassist.parsing.parse import parse_source
+    from codeassist.review.rules.doc_drift import formatting_only
+    old, new = (parse_source(text, "javascript").units[0] for text in (JS_OLD, JS_FORMATTED))
+    assert formatting_only(old.code_without_doc(), new.code_without_doc())
+    changed = JS_FORMATTED.replace("!option.hidden", "option.hidden")
+    assert not formatting_only(old.code_without_doc(), parse_source(changed, "javascript").units[0].code_without_doc())
+
+
+def test_review_skips_a_reformatted_unit(repo: Path, cli):
+    (repo / "help.js").write_text(JS_OLD)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Add help")
+    (repo / "help.js").write_text(JS_FORMATTED)
+    git(repo, "add", "-A")
+    done = cli("review", "--format", "json", cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout)["findings"] == []

@@ -39,6 +39,11 @@ CA201 = Rule(
 
 RULES = (CA201,)
 _WORD = re.compile(r"[a-z0-9_]+")
+# Layout that formatters (prettier, black, gofmt) change without changing what code does.
+_SPACE = re.compile(r"\s+")
+_COMMENT_LINE = re.compile(r"^[ \t]*(?://|#).*$", re.MULTILINE)
+_TRAILING_COMMA = re.compile(r",(?=[)\]}])")
+_ARROW_PARENS = re.compile(r"\((\w+)\)=>")
 
 
 def check_change(context: ChangeContext) -> Iterator[Finding]:
@@ -59,6 +64,8 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
             continue
         if _words(old.doc.text) != _words(new.doc.text):
             continue  # the change updated the documentation too
+        if formatting_only(old.code_without_doc(), new.code_without_doc()):
+            continue  # a formatter's pass: nothing the documentation describes moved
         spec = language_for_path(path)
         if spec is None:
             continue
@@ -86,6 +93,28 @@ def check_change(context: ChangeContext) -> Iterator[Finding]:
             continue
         reason = explain(example.old_doc, example.old_code, example.new_code, language)
         yield make_finding(CA201, new, new.doc.start_line, f"`{new.qualname}`: {reason} (drift {score:.2f})")
+
+
+def formatting_only(old_code: str, new_code: str) -> bool:
+    """Tell whether two versions of a unit differ only in layout.
+
+    Whitespace, line breaks, whole-line comments, trailing commas, quote style, semicolons
+    and the parentheses around a lone arrow-function parameter are layout; anything else is
+    a change.
+
+    Args:
+        old_code: The unit's code before the change, without its documentation.
+        new_code: The unit's code after it.
+
+    Returns:
+        True when a formatter could have made the change.
+    """
+    return _layout_free(old_code) == _layout_free(new_code)
+
+
+def _layout_free(code: str) -> str:
+    code = _SPACE.sub("", _COMMENT_LINE.sub("", code)).replace("'", '"').replace(";", "")
+    return _ARROW_PARENS.sub(r"\1=>", _TRAILING_COMMA.sub("", code))
 
 
 def _words(doc: str) -> list[str]:
