@@ -124,6 +124,10 @@ class CodeUnit:
         body: The unit's source text.
         is_stub: The body has no implementation (abstract, interface, overload, `...`).
         decorators: Decorator/annotation names, without `@`.
+        bases: For a class, its base classes and interfaces as written (`extends`,
+            `implements`, Python's bases); empty otherwise.
+        overloads: The parameters of each overload signature written before a TypeScript
+            implementation, in order; empty when it has none.
     """
 
     path: str
@@ -144,6 +148,8 @@ class CodeUnit:
     body: str = ""
     is_stub: bool = False
     decorators: tuple[str, ...] = ()
+    bases: tuple[str, ...] = ()
+    overloads: tuple[tuple[Param, ...], ...] = ()
 
     @property
     def has_doc(self) -> bool:

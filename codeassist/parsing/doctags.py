@@ -26,6 +26,8 @@ _RETURN_TAGS = frozenset({"returns", "return"})
 _YIELD_TAGS = frozenset({"yields", "yield"})
 _THROW_TAGS = frozenset({"throws", "exception"})
 _NO_VALUE = frozenset({"void", "undefined"})
+# A `never` return documents that the function does not return at all (it exits or throws).
+_NEVER = frozenset({"never"})
 
 
 class _Tag(NamedTuple):
@@ -79,8 +81,9 @@ def parse(text: str, *, style: str = "jsdoc") -> ParsedDoc:
     compare only undotted names. Javadoc's `@param <T>` documents a type parameter and is
     skipped, so it alone does not make a parameter section. `@returns`/`@return` and
     `@yields`/`@yield` count only when they document a value: no text at all, or a
-    `{void}`/`{undefined}` type, leaves them None. `@throws`/`@exception` entries are named
-    by their `{Type}`, or by a first word that names a class (`IOException`); one that only
+    `{void}`/`{undefined}`/`{never}` type, or a bare `never` (a call that does not return),
+    leaves them None. `@throws`/`@exception` entries are named by their `{Type}`, or by a
+    first word that names a class (`IOException`); one that only
     describes (`@throws if the file is missing`) opens the section without an entry.
     A tag's description runs until the next block tag; inline tags (`{@link X}`) and lines
     inside ``` fences are not block tags.
@@ -172,7 +175,8 @@ def _param(tag: _Tag) -> DocItem | None:
         name, description = rest[1:end].split("=", 1)[0].strip(), rest[end + 1 :]
     else:
         name, description = _first_word(rest)
-    name = name.strip().lstrip(".")
+    # `subscribe?` (rxjs) marks an optional parameter as TypeScript does.
+    name = name.strip().lstrip(".").rstrip("?")
     # TSDoc separates name and description with a hyphen.
     description = description.strip().removeprefix("-").strip()
     return DocItem(name, kind, description, tag.line) if name else None
@@ -180,8 +184,10 @@ def _param(tag: _Tag) -> DocItem | None:
 
 def _value(tag: _Tag) -> DocItem | None:
     kind, description = _split_type(tag.content)
-    if kind is not None and kind.lower() in _NO_VALUE:
+    if kind is not None and kind.lower() in _NO_VALUE | _NEVER:
         return None
+    if kind is None and description.lower().rstrip(".") in _NEVER:
+        return None  # commander's `@return never`: it documents that the call does not return
     if kind is None and not description:
         return None
     return DocItem("", kind, description, tag.line)

@@ -27,7 +27,7 @@ _SCOPES = frozenset(
     }
 )
 _ANNOTATIONS = frozenset({"marker_annotation", "annotation"})
-
+_BASE_CLAUSES = frozenset({"superclass", "super_interfaces", "extends_interfaces"})
 
 
 def build(definition: Definition) -> CodeUnit:
@@ -51,7 +51,7 @@ def build(definition: Definition) -> CodeUnit:
         signature = _constructor(node)
         params = _params(signature) if signature is not None else ()
         # As for Python: without a visible constructor there are no parameters to check.
-        return CodeUnit(**common, params=params, is_stub=signature is None)
+        return CodeUnit(**common, params=params, is_stub=signature is None, bases=_bases(node))
     if node.type == "compact_constructor_declaration":
         record = node.parent.parent if node.parent is not None else None
         params = _params(record) if record is not None else ()
@@ -101,6 +101,16 @@ def _doc(node: Node) -> Doc | None:
     if previous is None or previous.type != "block_comment":
         return None
     return comment_doc(previous, JAVADOC)
+
+
+def _bases(type_node: Node) -> tuple[str, ...]:
+    """Return the `extends` and `implements` types of a type declaration, without type arguments."""
+    bases = []
+    for clause in (c for c in type_node.children if c.type in _BASE_CLAUSES):
+        for child in clause.named_children:
+            types = child.named_children if child.type == "type_list" else [child]
+            bases += [text(t).split("<")[0].strip() for t in types]
+    return tuple(bases)
 
 
 def _constructor(type_node: Node) -> Node | None:

@@ -2,7 +2,10 @@
 JavaScript's with types, parameter properties, abstract members and ambient declarations.
 
 A definition node is a function, class or method node, or, for `const f = () => ...` and
-class fields holding functions, the variable declarator or field whose value is the function.
+class fields holding functions, the variable declarator or field whose value is the function;
+for `res.status = function (code) {}` the assignment is, named by its property and owned by
+its object (`Foo.prototype.bar` belongs to `Foo`; `exports.x` and `module.exports.x` to the
+module).
 """
 
 from __future__ import annotations
@@ -35,10 +38,18 @@ _SCOPES = frozenset(
     }
 )
 _HOLDERS = frozenset({"variable_declarator", "field_definition", "public_field_definition"})
+_ASSIGNMENT = "assignment_expression"
+_MODULE_OBJECTS = frozenset({"exports", "module.exports", "this"})
 _STUBS = frozenset({"abstract_method_signature", "function_signature", "method_signature"})
 # Wrappers a doc comment is written before: `/** */ export const f = ...`.
 _WRAPPERS = frozenset(
-    {"export_statement", "ambient_declaration", "lexical_declaration", "variable_declaration"}
+    {
+        "export_statement",
+        "ambient_declaration",
+        "lexical_declaration",
+        "variable_declaration",
+        "expression_statement",
+    }
 )
 _OVERLOADS = frozenset({"function_signature", "method_signature"})
 _NO_VALUE = frozenset({"undefined", "void 0"})
@@ -71,9 +82,12 @@ def build(definition: Definition) -> CodeUnit:
     body = target.child_by_field_name("body")
     own = list(walk_body(body, _SCOPES)) if body is not None else []
     returns = _annotation(target.child_by_field_name("return_type"))
+    # Ambient signatures (`declare function f(a)`) are declarations of their own, not overloads.
+    overloads = _overloads(node, definition.name) if body is not None else []
     return CodeUnit(
         **common,
         params=_params(target),
+        overloads=tuple(_params(signature) for signature in reversed(overloads)),
         returns=returns,
         returns_value=_returns_value(body, own, returns),
         yields=any(n.type == "yield_expression" for n in own),
@@ -82,10 +96,33 @@ def build(definition: Definition) -> CodeUnit:
     )
 
 
+def qualname_prefix(node: Node) -> str | None:
+    """Return the owner of a function assigned to a property, which nesting does not show.
+
+    Args:
+        node: A definition node.
+
+    Returns:
+        `res` for `res.status = function ...`, `Foo` for `Foo.prototype.bar = ...`; None for
+        other nodes and for properties of `exports`, `module.exports` and `this`, which
+        belong to the enclosing unit or module.
+    """
+    if node.type != _ASSIGNMENT:
+        return None
+    left = node.child_by_field_name("left")
+    target = left.child_by_field_name("object") if left is not None else None
+    if target is None:
+        return None
+    owner = "".join(text(target).split()).removesuffix(".prototype")
+    return None if owner in _MODULE_OBJECTS else owner
+
+
 def _value(node: Node) -> Node:
-    """Return the function or class a declarator or field holds; other nodes are themselves."""
+    """Return the function or class a declarator, field or assignment holds; others are themselves."""
     if node.type in _HOLDERS:
         return node.child_by_field_name("value") or node
+    if node.type == _ASSIGNMENT:
+        return node.child_by_field_name("right") or node
     return node
 
 
@@ -112,27 +149,62 @@ def _decorators(node: Node) -> tuple[str, ...]:
 
 
 def _doc(node: Node, name: str) -> Doc | None:
+    anchor = _anchor(node)
+    if anchor is None:
+        return None
+    previous = _previous(anchor)
+    if previous is None:
+        return None
+    if previous.type == "comment":
+        return comment_doc(previous, JSDOC)
+    # TypeScript overloads: the doc is written before the first signature.
+    signature = _overload(previous, name)
+    return _doc(signature, name) if signature is not None else None
+
+
+def _anchor(node: Node) -> Node | None:
+    """Return the statement a doc comment is written before, or None when it documents another."""
     anchor = node
     while anchor.parent is not None and anchor.parent.type in _WRAPPERS:
         declarators = [c for c in anchor.parent.named_children if c.type == "variable_declarator"]
         if declarators and declarators[0] != anchor:
             return None  # in `const a = ..., b = ...` the comment documents `a`
         anchor = anchor.parent
+    return anchor
+
+
+def _previous(anchor: Node) -> Node | None:
     previous = anchor.prev_sibling
     # A class body keeps a member's `;` as a sibling: `m(a: string): void;` then `m(a) {}`.
     while previous is not None and previous.type in ("decorator", ";"):
         previous = previous.prev_sibling
-    if previous is None:
-        return None
-    if previous.type == "comment":
-        return comment_doc(previous, JSDOC)
-    # TypeScript overloads: the doc is written before the first signature.
-    signature = previous
-    if signature.type == "export_statement":
-        signature = signature.child_by_field_name("declaration") or signature
-    if signature.type in _OVERLOADS and text(signature.child_by_field_name("name")) == name:
-        return _doc(signature, name)
+    return previous
+
+
+def _overload(node: Node, name: str) -> Node | None:
+    """Return the overload signature of `name` that `node` is or exports, if it is one."""
+    if node.type == "export_statement":
+        node = node.child_by_field_name("declaration") or node
+    if node.type in _OVERLOADS and text(node.child_by_field_name("name")) == name:
+        return node
     return None
+
+
+def _overloads(node: Node, name: str) -> list[Node]:
+    """Return the overload signatures written before an implementation, nearest first."""
+    found: list[Node] = []
+    anchor = _anchor(node)
+    while anchor is not None:
+        previous = _previous(anchor)
+        # Each overload may carry its own doc comment (rxjs `Notification.do`).
+        while previous is not None and previous.type == "comment":
+            previous = _previous(previous)
+        signature = _overload(previous, name) if previous is not None else None
+        if signature is None:
+            break
+        found.append(signature)
+        anchor = _anchor(signature)
+    return found
 
 
 def _constructor(class_node: Node) -> Node | None:

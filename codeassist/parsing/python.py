@@ -49,7 +49,7 @@ def build(definition: Definition) -> CodeUnit:
     if definition.kind == CLASS:
         init = _constructor(body)
         params = _params(init, receiver=True) if init is not None else ()
-        return CodeUnit(**common, params=params, is_stub=init is None)
+        return CodeUnit(**common, params=params, is_stub=init is None, bases=_bases(node))
     is_static = "staticmethod" in decorators
     params = _params(node, receiver=definition.kind == METHOD and not is_static)
     returns = node.child_by_field_name("return_type")
@@ -63,6 +63,15 @@ def build(definition: Definition) -> CodeUnit:
         raises=unique([name for n in own if n.type == "raise_statement" for name in _raised(n)]),
         is_stub=_is_stub(body, decorators, definition.path),
     )
+
+
+def _bases(node: Node) -> tuple[str, ...]:
+    """Return a class's positional bases as written; keywords such as `metaclass=` are not bases."""
+    arguments = node.child_by_field_name("superclasses")
+    if arguments is None:
+        return ()
+    names = (arg for arg in arguments.named_children if arg.type in ("identifier", "attribute"))
+    return tuple(text(arg) for arg in names)
 
 
 def _decorators(node: Node) -> tuple[str, ...]:

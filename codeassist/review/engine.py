@@ -6,7 +6,7 @@ them from the settings.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
 
 from codeassist.errors import log_exception
@@ -109,7 +109,7 @@ def check_parsed(
     findings: list[Finding] = []
     suppressed = 0
     for unit in parsed.units:
-        for finding in _unit_findings(unit):
+        for finding in _unit_findings(unit, parsed.units):
             if not selection.enabled(finding.rule, path):
                 continue
             if _suppress(finding, unit, directives):
@@ -132,9 +132,9 @@ def _span_line(finding: Finding, lines: list[str]) -> Finding:
     return replace(finding, column=column, end_line=finding.line, end_column=max(len(content) + 1, column))
 
 
-def _unit_findings(unit: CodeUnit) -> Iterator[Finding]:
+def _unit_findings(unit: CodeUnit, units: Sequence[CodeUnit]) -> Iterator[Finding]:
     for check in unit_checks():
-        yield from check(unit)
+        yield from check(unit, units)
 
 
 def _suppress(finding: Finding, unit: CodeUnit, directives: dict[int, suppression.Directive]) -> bool:

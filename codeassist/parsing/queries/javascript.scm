@@ -47,5 +47,14 @@
         property: (_) @name
         value: [(arrow_function) (function_expression) (generator_function)]) @definition.function)))
 
+; `res.status = function status(code) {}`, `Foo.prototype.bar = function () {}` and
+; `exports.x = ...`: the property names the function (`module.exports = ...` names none).
+(expression_statement
+  (assignment_expression
+    left: (member_expression
+      property: (property_identifier) @name)
+    right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+  (#not-eq? @name "exports"))
+
 ; Comments, for suppression directives.
 (comment) @comment

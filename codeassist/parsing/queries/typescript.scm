@@ -98,5 +98,14 @@
   name: (_) @name
   body: (statement_block)) @namespace
 
+; `res.status = function status(code) {}`, `Foo.prototype.bar = function () {}` and
+; `exports.x = ...`: the property names the function (`module.exports = ...` names none).
+(expression_statement
+  (assignment_expression
+    left: (member_expression
+      property: (property_identifier) @name)
+    right: [(arrow_function) (function_expression) (generator_function)]) @definition.function
+  (#not-eq? @name "exports"))
+
 ; Comments, for suppression directives.
 (comment) @comment

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from types import ModuleType
 
 from codeassist.review.rules import commit_message, doc_mentions, doc_drift, llm_review, meta, signature
 from codeassist.review.rules.base import Rule
 from codeassist.records import CodeUnit, Finding
 
-# Families whose rules look at one unit at a time (`check(unit)`); `check` and `review` run them.
+# Families whose rules look at one unit at a time (`check(unit, units)`); `check` and `review` run them.
 FAMILIES: dict[str, ModuleType] = {
     "CA0": meta,
     "CA1": signature,
@@ -35,8 +35,8 @@ def all_rules() -> dict[str, Rule]:
     return {rule.id: rule for rule in sorted(rules, key=lambda r: r.id)}
 
 
-def unit_checks() -> list[Callable[[CodeUnit], Iterator[Finding]]]:
-    """Return each family's per-unit check function.
+def unit_checks() -> list[Callable[[CodeUnit, Sequence[CodeUnit]], Iterator[Finding]]]:
+    """Return each family's per-unit check function, called with a unit and its file's units.
 
     Returns:
         The check functions, in family order.

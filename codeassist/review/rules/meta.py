@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from codeassist.review.rules.base import WARNING, Rule
 from codeassist.records import CodeUnit, Finding
@@ -26,11 +26,12 @@ CA001 = Rule(
 RULES = (CA001,)
 
 
-def check(unit: CodeUnit) -> Iterator[Finding]:
+def check(unit: CodeUnit, units: Sequence[CodeUnit] = ()) -> Iterator[Finding]:
     """Yield nothing: unused suppressions are found by the engine after all rules ran.
 
     Args:
         unit: A parsed unit (unused).
+        units: All units of its file (unused).
 
     Yields:
         Nothing.

@@ -9,12 +9,15 @@ only exceptions raised by the unit's own body count (a callee's exceptions are i
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from codeassist.parsing.docstrings import clean_name
 from codeassist.languages import LANGUAGES
 from codeassist.review.rules.base import INFO, WARNING, Rule, make_finding
-from codeassist.records import CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, CodeUnit, Doc, Finding
+from codeassist.review.rules.exceptions import ancestors, short_name
+from codeassist.records import (
+    CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit, Doc, Finding, Param,
+)
 
 CA101 = Rule(
     id="CA101",
@@ -39,7 +42,12 @@ CA102 = Rule(
     summary="A parameter is missing from documentation that documents the other parameters.",
     what="When the documentation has a parameter section, reports each parameter of the "
     "signature that it does not list. `self`, `cls` and receivers are ignored; `*args` and "
-    "`**kwargs` match whether written with or without stars.",
+    "`**kwargs` match whether written with or without stars, and are not asked for when the "
+    "body only passes them on (`super().__init__(*args, **kwargs)`). Python parameters with a "
+    "leading underscore are private; properties are not judged; nor is documentation that "
+    "sends the reader elsewhere for the rest (\"Refer to `define` for the rest of the "
+    "parameters\", \"Same as `Field.load` with additional …\", \"All keyword arguments are "
+    "forwarded to …\").",
     why="A partial parameter list reads as complete: readers assume an unlisted parameter "
     "does not exist or does not matter.",
     example='def scale(value, factor):\n    """Scale a value.\n\n    Args:\n        value: '
@@ -55,7 +63,8 @@ CA103 = Rule(
     what="Reports documentation with a Returns section (Returns:, :returns:, @returns, "
     "# Returns) on a function whose body has no `return <value>`, or whose signature "
     "declares no value (`-> None`, `void`, no Rust return type). Abstract methods and stubs "
-    "are exempt.",
+    "are exempt. In Java only `void` methods are reported: the compiler makes every path of "
+    "any other method return or throw.",
     why="Callers will use a result that is always None/undefined.",
     example='def save(record) -> None:\n    """Save a record.\n\n    Returns:\n        The new '
     'id.\n    """\n    db.insert(record)',
@@ -69,7 +78,11 @@ CA104 = Rule(
     summary="The unit raises an exception that its Raises section does not list.",
     what="When the documentation has a Raises/@throws section, reports exception types that "
     "the unit's own body raises (`raise X(...)`, `throw new X(...)`) but the section does "
-    "not mention. Re-raises, variables and `NotImplementedError` in stubs are ignored.",
+    "not mention. A documented class covers its subclasses (standard hierarchies and classes "
+    "of the same file), and a class named in the prose counts as documented. Re-raises, "
+    "variables, `NotImplementedError`/`AssertionError`, and in Java `Error`s and "
+    "`NullPointerException` are ignored, as are Javadoc comments that are `{@inheritDoc}` "
+    "and, where Javadoc inherits their @throws, the method's `throws` clause.",
     why="A Raises section is read as the full list of what callers must handle.",
     example='def parse(text):\n    """Parse.\n\n    Raises:\n        ValueError: On bad '
     'input.\n    """\n    if not text:\n        raise TypeError("empty")',
@@ -83,7 +96,9 @@ CA105 = Rule(
     severity=WARNING,
     summary="The documentation has a Yields section, but the unit never yields.",
     what="Reports Yields:/:yields:/@yields documentation on a unit whose body has no "
-    "`yield`. Stubs are exempt.",
+    "`yield`. Stubs are exempt, as is a Python function that returns a generator built "
+    "elsewhere (`return self._walk(root)`, a generator expression); returning a list, tuple "
+    "or other container is reported.",
     why="Callers will iterate over something that is not a generator.",
     example='def rows(path):\n    """Read rows.\n\n    Yields:\n        One row.\n    """\n    '
     "return list(open(path))",
@@ -94,17 +109,39 @@ CA105 = Rule(
 
 RULES = (CA101, CA102, CA103, CA104, CA105)
 
-# Raised to flag a bug or an unfinished stub, not for callers to handle.
-_NOT_FOR_CALLERS = {"NotImplementedError", "AssertionError"}
 _JS = ("javascript", "typescript", "tsx")
-_NO_VALUE = {"None", "void", "()", "undefined", "never", "Promise<void>", "!", "NoReturn", "Never"}
+# Raised to flag a bug or an unfinished stub, not for callers to handle. Java's Errors (any
+# subclass of `Error`) are not either, and the JDK documents null-argument NPEs once per
+# package or class rather than per method.
+_NOT_FOR_CALLERS = {
+    "java": frozenset({"Error", "NullPointerException"}),
+    **dict.fromkeys(("python", *_JS), frozenset({"NotImplementedError", "AssertionError"})),
+}
+_INHERIT_DOC = "{@inheritDoc}"
+_THROWS_CLAUSE = re.compile(r"\)\s*throws\s+([\w.,\s]+?)\s*[{;]")
+# `Promise<void>` is not here: the promise itself is a value callers await.
+_NO_VALUE = {"None", "void", "()", "undefined", "never", "!", "NoReturn", "Never"}
+# Documentation that sends the reader elsewhere for the parameters it does not list.
+_DELEGATES = re.compile(
+    r"\b(?:(?:refer|see)\b.{0,80}?\b(?:rest|other|remaining|meaning|description)\b.{0,40}?"
+    r"\b(?:param(?:eter)?s?|arg(?:ument)?s?)\b"
+    r"|same\s+as\s+(?::\w+:)?`?~?[\w.]+`?(?:\(\))?\s*,?\s*(?:with|but|except|plus)\b"
+    r"|(?:keyword\s+)?arg(?:ument)?s?\s+(?:are|is)\s+(?:passed|forwarded)\s+(?:on\s+)?to\b"
+    r"|(?:passed|forwarded)\s+(?:on\s+)?(?:as\s+is\s+)?to\s+(?:the\s+)?(?:underlying|parent|base|super)\b)",
+    re.IGNORECASE | re.DOTALL,
+)
+# Builders of concrete containers: `return list(...)` under a Yields section is a real mismatch.
+_CONTAINERS = frozenset({"list", "tuple", "dict", "set", "frozenset", "sorted", "str", "bytes"})
+_RETURNED_CALL = re.compile(r"^\s*return\s+(?:\(|([\w.]+)\()", re.MULTILINE)
+_PROPERTIES = frozenset({"property", "cached_property", "setter", "getter", "deleter"})
 
 
-def check(unit: CodeUnit) -> Iterator[Finding]:
+def check(unit: CodeUnit, units: Sequence[CodeUnit] = ()) -> Iterator[Finding]:
     """Yield the CA1xx findings of one unit.
 
     Args:
         unit: A parsed unit.
+        units: All units of its file; its classes' bases extend the exception hierarchy.
 
     Yields:
         Findings, unfiltered by selection or suppression.
@@ -116,26 +153,88 @@ def check(unit: CodeUnit) -> Iterator[Finding]:
     if unit.kind == CLASS or unit.is_stub:
         return
     parsed = doc.parsed
-    if parsed.returns is not None and not unit.yields and not _returns(unit) and not _js_constructor(unit):
+    if parsed.returns is not None and _returns_nothing(unit):
         yield make_finding(
             CA103, unit, doc.file_line(parsed.returns.line),
             f"documentation of `{unit.qualname}` describes a return value, "
             f"but it {_why_no_value(unit)}",
         )
-    if parsed.yields is not None and not unit.yields and _applies(CA105, unit):
+    if parsed.yields is not None and not unit.yields and not _returns_generator(unit) and _applies(CA105, unit):
         yield make_finding(
             CA105, unit, doc.file_line(parsed.yields.line),
             f"documentation of `{unit.qualname}` describes yielded values, but it never yields",
         )
-    if parsed.raises and _applies(CA104, unit):  # an unreadable Raises section is not judged
-        documented = {item.name.rsplit(".", 1)[-1] for item in parsed.raises}
-        for raised in unit.raises:
-            short = raised.rsplit(".", 1)[-1]
-            if short not in documented and short not in _NOT_FOR_CALLERS:
-                yield make_finding(
-                    CA104, unit, unit.start_line,
-                    f"`{unit.qualname}` raises `{raised}`, which its Raises section omits",
-                )
+    # An unreadable Raises section is not judged, nor one that Javadoc inherits whole.
+    if parsed.raises and _applies(CA104, unit) and _summary(doc) != _INHERIT_DOC:
+        for raised in _undocumented(unit, doc, units):
+            yield make_finding(
+                CA104, unit, unit.start_line,
+                f"`{unit.qualname}` raises `{raised}`, which its Raises section omits",
+            )
+
+
+def _undocumented(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterator[str]:
+    """Yield the raised exceptions that neither the Raises section nor the prose covers."""
+    documented = {short_name(item.name) for item in doc.parsed.raises or ()}
+    # Prose counts: "The default implementation throws UnsupportedOperationException".
+    mentioned = set(re.findall(r"[A-Za-z_]\w*", doc.text))
+    # Javadoc copies the overridden method's @throws for the `throws` clause when asked to
+    # (`@throws X {@inheritDoc}`) and, for an override, when the tag is missing.
+    if unit.language == "java" and (_INHERIT_DOC in doc.text or "Override" in unit.decorators):
+        clause = _THROWS_CLAUSE.search(unit.body)
+        documented |= {short_name(n) for n in clause.group(1).split(",")} if clause else set()
+    ignored = _NOT_FOR_CALLERS.get(unit.language, frozenset())
+    local: dict[str, tuple[str, ...]] | None = None
+    for raised in unit.raises:
+        if short_name(raised) in documented | mentioned:
+            continue
+        if local is None:  # built only when needed: most raises are documented by name
+            local = {u.name: u.bases for u in units if u.kind == CLASS and u.bases}
+        family = ancestors(raised, unit.language, local)
+        if not family & (documented | ignored):
+            yield raised
+
+
+def _summary(doc: Doc) -> str:
+    """Return the documentation's text before its first Javadoc block tag, stripped."""
+    return re.split(r"^\s*@", doc.text, maxsplit=1, flags=re.MULTILINE)[0].strip()
+
+
+def _returns_nothing(unit: CodeUnit) -> bool:
+    if unit.yields or _js_constructor(unit):
+        return False
+    if unit.language == "java":
+        # javac makes every path of a non-void method return or throw: a body that only
+        # throws (a default or unsupported implementation) still has the declared type.
+        return unit.returns is not None and unit.returns.strip() == "void"
+    return not _returns(unit)
+
+
+def _returns_generator(unit: CodeUnit) -> bool:
+    """Tell whether a Python body returns a call or expression that may well be a generator."""
+    if unit.language != "python":
+        return False
+    for match in _RETURNED_CALL.finditer(unit.body):
+        callee = match.group(1)
+        if callee is None or callee.rsplit(".", 1)[-1] not in _CONTAINERS:
+            return True
+    return False
+
+
+def _forwarded(param: Param, body: str) -> bool:
+    """Tell whether a `*args`/`**kwargs`/`...args` parameter is only ever passed on, spread."""
+    if param.kind not in (VAR_POSITIONAL, VAR_KEYWORD):
+        return False
+    name = re.escape(param.name)
+    # Every use of the name, `...args` included, but not an attribute `self.args`.
+    uses = len(re.findall(rf"(?:(?<=\.\.\.)|(?<![\w.])){name}\b", body))
+    starred = len(re.findall(rf"(?:\*{{1,2}}|\.\.\.)\s*{name}\b", body))
+    return uses > 1 and uses == starred  # the signature is one of the starred uses
+
+
+def _is_property(unit: CodeUnit) -> bool:
+    # A property's documentation describes the attribute, not a call.
+    return unit.language == "python" and any(d.rsplit(".", 1)[-1] in _PROPERTIES for d in unit.decorators)
 
 
 def _js_constructor(unit: CodeUnit) -> bool:
@@ -163,7 +262,7 @@ def _why_no_value(unit: CodeUnit) -> str:
 
 def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     parsed = doc.parsed
-    if parsed.params is None and not parsed.keyword_params:
+    if (parsed.params is None and not parsed.keyword_params) or _is_property(unit):
         return
     params = [p for p in unit.params if p.kind not in (RECEIVER, TYPE_PARAMETER)]
     if unit.kind == CLASS and not params:
@@ -178,19 +277,44 @@ def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     takes_kwargs = any(p.kind == VAR_KEYWORD for p in params)
     # JavaScript functions may read undeclared parameters through `arguments` (lodash, axios).
     takes_kwargs = takes_kwargs or (unit.language in _JS and re.search(r"\barguments\b", unit.body) is not None)
+    aliases = _ts_doc_names(unit) if unit.language in _JS else {}
+    # An overloaded `f(...args)` reads its overloads' parameters out of `args`; a doc may name
+    # them as any overload or none does (rxjs `combineLatest`).
+    takes_kwargs = takes_kwargs or (bool(unit.overloads) and any(p.kind == VAR_POSITIONAL for p in params))
     for item in parsed.params or ():
         name = clean_name(item.name)
-        if "." in name or name in names or takes_kwargs:
+        if "." in name or name in names or name in aliases or takes_kwargs:
             continue
         yield make_finding(
             CA101, unit, doc.file_line(item.line),
             f"documentation describes parameter `{name}`, which `{unit.qualname}` does not have",
         )
-    if not parsed.params:
+    # An overloaded implementation's own parameters (`...args`) are hidden from callers; its
+    # doc describes the overloads.
+    if not parsed.params or unit.overloads or _DELEGATES.search(doc.text):
         return
+    documented |= {aliases[name] for name in documented if name in aliases}
     for param in params:
-        if param.name not in documented and param.name.strip("_"):
-            yield make_finding(
-                CA102, unit, unit.start_line,
-                f"parameter `{param.name}` of `{unit.qualname}` is missing from its documentation",
-            )
+        if param.name in documented or not param.name.strip("_") or _forwarded(param, unit.body):
+            continue
+        if unit.language == "python" and param.name.startswith("_"):
+            continue  # private: an injected default (`_cell_len=cached_len`), not for callers
+        yield make_finding(
+            CA102, unit, unit.start_line,
+            f"parameter `{param.name}` of `{unit.qualname}` is missing from its documentation",
+        )
+
+
+def _ts_doc_names(unit: CodeUnit) -> dict[str, str]:
+    """Map the other names a JavaScript/TypeScript doc may give a parameter to its own name.
+
+    TypeScript overload signatures name the parameters that callers see, and a parameter
+    property (`private _bufferSize = 1`) is documented by its public name (`bufferSize`).
+    """
+    found = {p.name: p.name for overload in unit.overloads for p in overload}
+    for param in unit.params:
+        bare = param.name.lstrip("_")
+        modifier = rf"\b(?:public|private|protected|readonly)\s+(?:readonly\s+)?{re.escape(param.name)}\b"
+        if bare and bare != param.name and re.search(modifier, unit.body):
+            found[bare] = param.name
+    return found
