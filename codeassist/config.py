@@ -18,6 +18,7 @@ from codeassist.errors import CodeassistError
 FORMATS = ("text", "json", "sarif", "github", "rdjsonl")
 SEVERITIES = ("error", "warning", "info")
 DEFAULT_MAX_FILE_BYTES = 1_000_000
+DEFAULT_LLM_TIMEOUT_S = 120.0  # one answer of a large model on a busy CPU server
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,9 @@ class Settings:
         max_file_bytes: Larger files are skipped and reported.
         baseline: A baseline file to subtract, relative to the project root.
         llm: Whether `review` also asks the local LLM for CA501 comments (slow; for CI).
+        llm_url: An OpenAI-compatible server to ask instead of the local LLM (`--llm-url`).
+        llm_model: The server's model to ask (None: the first it lists).
+        llm_timeout: Seconds to wait for each of the server's answers.
         source: Where the settings were read from, for messages.
     """
 
@@ -46,6 +50,9 @@ class Settings:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     baseline: str | None = None
     llm: bool = False
+    llm_url: str | None = None
+    llm_model: str | None = None
+    llm_timeout: float = DEFAULT_LLM_TIMEOUT_S
     source: str = "defaults"
 
 
@@ -165,6 +172,17 @@ def _convert(name: str, value: Any, rule_ids: Collection[str] = ()) -> Any:
         if not isinstance(value, str):
             raise ValueError("must be a path")
         return value
+    if name in ("llm_url", "llm_model"):
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError("must be a non-empty string" if name == "llm_model" else "must be a URL such as "
+                             '"http://localhost:11434"')
+        if name == "llm_url" and not value.strip().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.strip()
+    if name == "llm_timeout":
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or value <= 0:
+            raise ValueError("must be a positive number of seconds")
+        return float(value)
     raise ValueError("is not supported")
 
 

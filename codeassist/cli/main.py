@@ -46,6 +46,13 @@ def _model_options(command: argparse.ArgumentParser) -> None:
                          help="a local transformers causal LM or a hub id in the local cache (default: smollm2)")
     command.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
                          help="default: cuda (bf16), else mps, else cpu (fp32)")
+    command.add_argument("--llm-url", metavar="URL",
+                         help="ask an OpenAI-compatible server instead (Ollama, llama.cpp's server, vLLM), "
+                              "e.g. http://localhost:11434 (config: llm-url)")
+    command.add_argument("--llm-model", metavar="NAME",
+                         help="the server's model (default: the first it lists at /v1/models)")
+    command.add_argument("--llm-timeout", type=float, metavar="SECONDS",
+                         help="seconds to wait for each of the server's answers (default 120)")
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from codeassist.errors import CodeassistError
+
+if TYPE_CHECKING:
+    from codeassist.llm.server import ServerModel
 
 _FENCE = re.compile(r"```[\w+-]*\n(.*?)(```|\Z)", re.S)
 DOCTEST_TIMEOUT_S = 10
@@ -113,7 +117,7 @@ def _walk(node):  # noqa: ANN001, ANN202 - tree-sitter nodes
 
 
 def generate_function(spec: str, signature: str, *, language: str = "python", model: str | None = None,
-                      device: str = "auto", max_new_tokens: int = 320) -> str:
+                      device: str = "auto", max_new_tokens: int = 320, server: ServerModel | None = None) -> str:
     """Generate a function that parses, repairing once when the first answer does not.
 
     Args:
@@ -123,6 +127,7 @@ def generate_function(spec: str, signature: str, *, language: str = "python", mo
         model: The model (None: the packaged default).
         device: "auto", "cpu", "cuda" or "mps".
         max_new_tokens: The cap per attempt.
+        server: An OpenAI-compatible server to ask instead of a local model.
 
     Returns:
         The code.
@@ -136,7 +141,7 @@ def generate_function(spec: str, signature: str, *, language: str = "python", mo
     from codeassist.llm.generation import chat
     from codeassist.llm.models import load
     line, name = normalise_signature(signature)
-    lm = load(model, device)
+    lm = server if server is not None else load(model, device)
     user = prompts.GENERATE_FUNCTION.format(language=language, signature=line, spec=spec.strip())
     fence = f"```{language}\n"  # pre-filled: the answer starts inside a code block
     code = extract_code(fence + chat(lm, user, prefix=fence, max_new_tokens=max_new_tokens), name)

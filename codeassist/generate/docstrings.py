@@ -13,6 +13,7 @@ from codeassist.errors import CodeassistError
 from codeassist.llm import prompts
 from codeassist.llm.generation import attach_adapter, chat
 from codeassist.llm.models import LoadedModel, load
+from codeassist.llm.server import ServerModel
 from codeassist.records import CLASS, FUNCTION, CodeUnit
 
 # The shipped docstring adapter was trained on this much code (the recipe cuts it here too,
@@ -52,13 +53,13 @@ def summary_input(unit: CodeUnit) -> str:
     return summary_prompt(unit.code_without_doc(), kind, unit.language)
 
 
-def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str = "") -> Prose:
+def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel | ServerModel, *, examples: str = "") -> Prose:
     """Generate the summary and the entries' descriptions of one unit.
 
     Args:
         unit: The unit to document.
         facts: Its documentable facts.
-        lm: The loaded model.
+        lm: The loaded model, or a server.
         examples: Optional docstrings of similar units, shown before the summary prompt.
 
     Returns:
@@ -95,7 +96,7 @@ def write_prose(unit: CodeUnit, facts: Facts, lm: LoadedModel, *, examples: str 
 
 
 def docstring_for_unit(unit: CodeUnit, style: str = "google", *, model: str | None = None,
-                       device: str = "auto", examples: str = "") -> str:
+                       device: str = "auto", examples: str = "", server: ServerModel | None = None) -> str:
     """Generate a docstring for a parsed unit.
 
     Args:
@@ -104,12 +105,14 @@ def docstring_for_unit(unit: CodeUnit, style: str = "google", *, model: str | No
         model: The model to use (None: the packaged default).
         device: "auto", "cpu", "cuda" or "mps".
         examples: Optional docstrings of similar units, as style examples.
+        server: An OpenAI-compatible server to ask instead of a local model.
 
     Returns:
         The docstring text without quotes or indentation.
     """
     facts = facts_of(unit)
-    prose = write_prose(unit, facts, load(model, device), examples=examples)
+    lm = server if server is not None else load(model, device)
+    prose = write_prose(unit, facts, lm, examples=examples)
     return render(facts, prose, style, unit=unit)
 
 

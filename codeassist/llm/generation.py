@@ -12,8 +12,9 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager
 
-from codeassist.llm import prompts
+from codeassist.llm import prompts, server
 from codeassist.llm.models import LoadedModel, is_default
+from codeassist.llm.server import ServerModel
 from codeassist.storage import asset_dir
 
 if TYPE_CHECKING:  # fastdecode imports torch, which only generating needs
@@ -22,6 +23,7 @@ if TYPE_CHECKING:  # fastdecode imports torch, which only generating needs
 # The default base as published; adapters trained on the converted GGUF record this id.
 DEFAULT_BASE_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 MAX_PROMPT_TOKENS = 1024
+_SERVER_NOTICES: set[str] = set()
 
 
 def adapter_dir(task: str) -> Path | None:
@@ -37,11 +39,12 @@ def adapter_dir(task: str) -> Path | None:
     return directory if (directory / "adapter_config.json").is_file() else None
 
 
-def attach_adapter(lm: LoadedModel, task: str) -> bool:
+def attach_adapter(lm: LoadedModel | ServerModel, task: str) -> bool:
     """Load a task's shipped adapter into `lm` once; later calls only switch to it.
 
     Adapters are trained for the default base: on another base they would be meaningless,
-    so they are skipped with a notice instead of loaded.
+    so they are skipped with a notice instead of loaded. A server's weights are not ours to
+    change, so there they are skipped too, with one notice per task.
 
     Args:
         lm: The loaded model; its `model` becomes a PeftModel on the first adapter.
@@ -52,6 +55,12 @@ def attach_adapter(lm: LoadedModel, task: str) -> bool:
     """
     directory = adapter_dir(task)
     if directory is None:
+        return False
+    if isinstance(lm, ServerModel):
+        if task not in _SERVER_NOTICES:
+            _SERVER_NOTICES.add(task)
+            print(f"codeassist: the {task} adapter applies to the bundled model only, not to the server's "
+                  f"{lm.name}; generating without it", file=sys.stderr)
         return False
     if not is_default(lm.name):
         import json
@@ -75,12 +84,15 @@ def attach_adapter(lm: LoadedModel, task: str) -> bool:
     return True
 
 
-def chat(lm: LoadedModel, user: str, *, prefix: str = "", max_new_tokens: int = 48,
+def chat(lm: LoadedModel | ServerModel, user: str, *, prefix: str = "", max_new_tokens: int = 48,
          stop: tuple[str, ...] = (), adapter: bool = True, repetition_penalty: float = 1.0) -> str:
-    """Answer one user message greedily.
+    """Answer one user message greedily, with the local model or the configured server.
+
+    A server samples with its own repetition settings (the OpenAI API has no
+    `repetition_penalty`), and adapters never apply to it.
 
     Args:
-        lm: The loaded model.
+        lm: The loaded model, or a server (`server.connect`).
         user: The user message.
         prefix: Text that starts the assistant's answer (returned without it).
         max_new_tokens: The cap on generated tokens.
@@ -91,6 +103,8 @@ def chat(lm: LoadedModel, user: str, *, prefix: str = "", max_new_tokens: int = 
     Returns:
         The generated text, without special tokens.
     """
+    if isinstance(lm, ServerModel):
+        return server.chat(lm, user, prefix=prefix, max_new_tokens=max_new_tokens, stop=stop)
     import torch
 
     messages = [{"role": "system", "content": prompts.SYSTEM}, {"role": "user", "content": user}]

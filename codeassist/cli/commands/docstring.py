@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 
 def docstring(*, target: str, style: str = "auto", write: bool = False, model: str | None = None,
-              device: str = "auto") -> int:
+              device: str = "auto", llm_url: str | None = None, llm_model: str | None = None,
+              llm_timeout: float | None = None) -> int:
     """Generate docstrings for one unit or every undocumented unit of a Python file.
 
     Args:
@@ -22,6 +23,9 @@ def docstring(*, target: str, style: str = "auto", write: bool = False, model: s
         write: Edit the file (atomically) instead of printing.
         model: The model (None: the packaged default).
         device: "auto", "cpu", "cuda" or "mps".
+        llm_url: An OpenAI-compatible server to ask instead (None: `llm-url` from the config, if any).
+        llm_model: The server's model (None: the configured one, else the first it lists).
+        llm_timeout: Seconds to wait for each of the server's answers (None: from the config).
 
     Returns:
         0.
@@ -55,10 +59,12 @@ def docstring(*, target: str, style: str = "auto", write: bool = False, model: s
         return EXIT_CLEAN
     chosen_style = detect_style(source, path) if style == "auto" else style
     from codeassist.changes.files import find_root
+    from codeassist.cli.backend import chosen_server
     from codeassist.generate.examples import retrieved_examples
     root = find_root(path)
+    server = chosen_server(root, model=model, llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout)
     generated = [(u, docstring_for_unit(u, chosen_style, model=model, device=device,
-                                        examples=retrieved_examples(root, u)))
+                                        examples=retrieved_examples(root, u), server=server))
                  for u in units]
     if not write:
         for unit, doc in generated:

@@ -19,7 +19,8 @@ def review(*, staged: bool = False, working: bool = False, commit: str | None = 
            rev_range: str | None = None, base: str | None = None, repo: Path = Path("."),
            filter_mode: str = "added", max_files: int = DEFAULT_MAX_FILES,
            max_diff_lines: int = DEFAULT_MAX_DIFF_LINES, llm: bool | None = None,
-           model: str | None = None, device: str = "auto", select: tuple[str, ...] | None = None,
+           model: str | None = None, device: str = "auto", llm_url: str | None = None,
+           llm_model: str | None = None, llm_timeout: float | None = None, select: tuple[str, ...] | None = None,
            ignore: tuple[str, ...] | None = None, format: str | None = None, output: Path | None = None,
            config: Path | None = None, baseline: Path | None = None, generate_baseline: Path | None = None,
            max_file_bytes: int | None = None, no_cache: bool = False, exit_zero: bool = False) -> int:
@@ -41,6 +42,9 @@ def review(*, staged: bool = False, working: bool = False, commit: str | None = 
         llm: Also ask the local LLM for CA501 comments (None: from the config, off under pre-commit).
         model: The LLM (None: the packaged default).
         device: "auto", "cpu", "cuda" or "mps".
+        llm_url: An OpenAI-compatible server to ask instead (None: `llm-url` from the config, if any).
+        llm_model: The server's model (None: the configured one, else the first it lists).
+        llm_timeout: Seconds to wait for each of the server's answers (None: from the config).
         select: Rule-id prefixes to enable (None: from the config).
         ignore: Rule-id prefixes to disable (None: from the config).
         format: The output format (None: from the config).
@@ -89,14 +93,16 @@ def review(*, staged: bool = False, working: bool = False, commit: str | None = 
         paths=lambda: gitdiff.new_side_paths(git_repo, changes),
         messages=[(sha, gitdiff.commit_message(git_repo, sha)) for sha in changes.commits],
         changes_of=lambda sha: gitdiff.commit(git_repo, sha),
-        comment=_llm_comments(llm=llm, model=model, device=device, settings=settings, selection=selection),
+        comment=_llm_comments(llm=llm, model=model, device=device, settings=settings, selection=selection,
+                              root=root, llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout),
     )
     return reporting.finish(result, settings, root, output=output, baseline=baseline,
                             generate_baseline=generate_baseline, exit_zero=exit_zero)
 
 
 def _llm_comments(*, llm: bool | None, model: str | None, device: str, settings: Settings,
-                  selection: Selection) -> Callable[..., Any] | None:
+                  selection: Selection, root: Path, llm_url: str | None, llm_model: str | None,
+                  llm_timeout: float | None) -> Callable[..., Any] | None:
     """Return the CA501 commenting function when LLM comments are on and selected, else None.
 
     `llm = true` in the config is for CI: under pre-commit (which sets PRE_COMMIT=1) it is
@@ -111,6 +117,10 @@ def _llm_comments(*, llm: bool | None, model: str | None, device: str, settings:
     from functools import partial
 
     from codeassist.heads.llm_review.comments import review_comments
+    from codeassist.cli.backend import chosen_server
     from codeassist.llm.models import resolve
-    resolve(model)  # fail now, with the fix, when the model is not installed
-    return partial(review_comments, model=model, device=device)
+    server = chosen_server(root, model=model, llm_url=llm_url, llm_model=llm_model, llm_timeout=llm_timeout,
+                           settings=settings)
+    if server is None:
+        resolve(model)  # fail now, with the fix, when the model is not installed
+    return partial(review_comments, model=model, device=device, server=server)

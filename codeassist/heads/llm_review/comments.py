@@ -21,12 +21,14 @@ from dataclasses import dataclass
 
 from codeassist.changes.gitdiff import ChangeSet
 from codeassist.changes.hunkview import numbered_hunk, shown_lines
+from codeassist.errors import CodeassistError
 from codeassist.heads.asset import Head
 from codeassist.heads.llm_review.head import shipped_head
 from codeassist.heads.llm_review.score import score_lines
 from codeassist.llm import prompts
 from codeassist.llm.answers import sanitize
 from codeassist.llm.models import LoadedModel, load
+from codeassist.llm.server import ServerModel
 
 MIN_LOGPROB = -1.2  # mean per-token log-probability; lower answers are guesses
 MAX_NEW_TOKENS = 96
@@ -96,12 +98,15 @@ def parse_answer(answer: str, added: set[int]) -> tuple[int, str, str] | None:
     return line, comment, suggestion
 
 
-def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOKENS,
+def answer_hunk(lm: LoadedModel | ServerModel, user: str, *, max_new_tokens: int = MAX_NEW_TOKENS,
                 adapter: bool = True, prefix: str = ANSWER_PREFIX) -> tuple[str, float]:
     """Answer one review prompt greedily, starting inside the JSON shape.
 
+    A server is asked for a JSON object (`response_format`) and its tokens' log-probabilities
+    instead: under a JSON grammar it writes the whole object, so nothing is pre-filled.
+
     Args:
-        lm: The loaded model.
+        lm: The loaded model, or a server.
         user: The prompt (`review_prompt`).
         max_new_tokens: The cap on generated tokens.
         adapter: Whether an attached adapter stays on (False runs the bare base; benchmarks).
@@ -109,7 +114,19 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
 
     Returns:
         The answer with its pre-filled start, and its mean token log-probability.
+
+    Raises:
+        CodeassistError: When the server sends no log-probabilities, which MIN_LOGPROB needs.
     """
+    if isinstance(lm, ServerModel):
+        from codeassist.llm import server
+
+        answer = server.complete(lm, user, max_tokens=max_new_tokens, json_object=True, logprobs=True)
+        if not answer.logprobs:
+            raise CodeassistError(f"the LLM server at {lm.url} sent no token log-probabilities, which CA501 "
+                                  "needs to drop guesses", "use a server that returns `logprobs` (llama.cpp's "
+                                  "server, vLLM), or review without --llm-url")
+        return answer.text, sum(answer.logprobs) / len(answer.logprobs)
     import torch
 
     from codeassist.llm.generation import generate_tokens
@@ -126,11 +143,11 @@ def answer_hunk(lm: LoadedModel, user: str, *, max_new_tokens: int = MAX_NEW_TOK
     return prefix + lm.tokenizer.decode(out.tokens, skip_special_tokens=True), confidence
 
 
-def asked_review(lm: LoadedModel) -> Review:
+def asked_review(lm: LoadedModel | ServerModel) -> Review:
     """Review by asking the model for the line: its answer must clear MIN_LOGPROB.
 
     Args:
-        lm: The loaded model (with the review adapter attached, when it fits).
+        lm: The loaded model (with the review adapter attached, when it fits), or a server.
 
     Returns:
         A function from (path, view, added lines) to (line, comment, suggestion) or None.
@@ -242,7 +259,8 @@ def review_hunks(changes: ChangeSet, review: Review, *, max_per_file: int = 3,
 
 
 def review_comments(changes: ChangeSet, *, model: str | None = None, device: str = "auto",
-                    max_per_file: int = 3, max_hunks_per_file: int = 8) -> list[LineComment]:
+                    max_per_file: int = 3, max_hunks_per_file: int = 8,
+                    server: ServerModel | None = None) -> list[LineComment]:
     """Have the LLM comment on the added lines of a change.
 
     Args:
@@ -252,6 +270,8 @@ def review_comments(changes: ChangeSet, *, model: str | None = None, device: str
         device: "auto", "cpu", "cuda" or "mps".
         max_per_file: The most comments kept per file.
         max_hunks_per_file: The most hunks sent to the model per file (latency cap).
+        server: An OpenAI-compatible server to ask for the line instead of a local model
+            (the head reads the default model's states, which a server does not show).
 
     Returns:
         The comments, each on an added line; the CA501 rule makes them findings.
@@ -259,8 +279,8 @@ def review_comments(changes: ChangeSet, *, model: str | None = None, device: str
     from codeassist.llm.generation import attach_adapter
     if not any(c.new_text is not None and not c.unreadable and c.hunks for c in changes.files):
         return []
-    lm = load(model, device)
+    lm = server if server is not None else load(model, device)
     attach_adapter(lm, "review")
-    head = shipped_head() if model is None else None
+    head = shipped_head() if model is None and server is None else None
     review = located_review(lm, head) if head is not None else asked_review(lm)
     return review_hunks(changes, review, max_per_file=max_per_file, max_hunks_per_file=max_hunks_per_file)
