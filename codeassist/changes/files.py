@@ -1,6 +1,7 @@
 """Which files to check, and reading them safely.
 
-Directories are walked with the usual build/vendor directories pruned; `.gitignore` is
+Directories are walked with the usual build/vendor directories pruned (a `build/lib` only when
+the sources are also beside it); `.gitignore` is
 honoured through git itself when the root is a git work tree (so nested ignore files and
 global excludes count), else through the root `.gitignore`. Config `exclude` patterns apply
 even to files named on the command line, so a pre-commit hook that passes every staged file
@@ -24,8 +25,9 @@ from codeassist.records import Skipped
 
 PRUNED_DIRS = frozenset({
     ".git", ".hg", ".svn", ".venv", ".tox", ".nox", "node_modules", "__pycache__",
-    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "build", "dist", "target",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".eggs", "dist", "target",
 })
+_SETUP_FILES = frozenset({"setup.py", "conftest.py", "noxfile.py", "fabfile.py"})
 _BINARY_PROBE = 8192
 
 
@@ -208,9 +210,31 @@ def _pruned(parent: Path, name: str) -> bool:
     if name in PRUNED_DIRS or name.endswith(".egg-info"):
         return True
     try:
+        if name == "build":
+            return _build_output(parent)
         return (parent / name / "pyvenv.cfg").exists()
     except OSError:
         return False  # not searchable: the walk enters it and lists it as skipped
+
+
+def _build_output(parent: Path) -> bool:
+    """Tell whether `parent/build` is a build's output copy of sources that live beside it.
+
+    A `build` package (`mypkg/build/__init__.py`) is source. setuptools' `build/lib` is a copy,
+    pruned when the tree has its sources elsewhere, but walked when it is all the tree ships.
+    """
+    build = parent / "build"
+    if (build / "__init__.py").exists():
+        return False
+    if not any(entry.name.startswith("lib") and entry.is_dir() for entry in build.iterdir()):
+        return True  # temp.*, bdist.*, a Sphinx or CMake build: nothing to review
+    return any(_is_source(entry) for entry in parent.iterdir() if entry.name != "build")
+
+
+def _is_source(entry: Path) -> bool:
+    if entry.is_dir():
+        return entry.name == "src" or (entry / "__init__.py").exists()
+    return entry.suffix == ".py" and entry.name not in _SETUP_FILES
 
 
 def _git_ignored(root: Path, rels: list[str]) -> set[str]:
