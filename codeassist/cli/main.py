@@ -22,6 +22,7 @@ from codeassist.cli.commands.review import review
 from codeassist.cli.commands.rule import rule
 from codeassist.cli.commands.search import search
 from codeassist.errors import EXIT_CLEAN, report_error
+from codeassist.storage import check_writable
 
 
 def _codes(value: str) -> tuple[str, ...]:
@@ -139,6 +140,13 @@ def _parser() -> argparse.ArgumentParser:
     generate_parser.add_argument("--language", default="python", choices=("python",))
     generate_parser.add_argument("--check-doctests", action="store_true",
                                  help="run the docstring examples in a sandboxed subprocess (exit 1 if they fail)")
+    generate_parser.add_argument("--candidates", type=int, metavar="N",
+                                 help="generate-and-test: try up to N answers, greedy first (default 4)")
+    generate_parser.add_argument("--time-budget", type=float, metavar="SECONDS",
+                                 help="start no new candidate after this many seconds (default 60)")
+    generate_parser.add_argument("--tests", type=Path, metavar="FILE",
+                                 help="asserts or test_* functions to run (sandboxed) against each candidate")
+    generate_parser.add_argument("--seed", type=int, default=0, help="the first sampling seed (default 0)")
     _model_options(generate_parser)
     generate_parser.set_defaults(handler=generate)
 
@@ -166,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler = arguments.pop("handler")
     del arguments["command"]  # the subcommand's name; the handler already says which
     try:
+        for named in ("output", "generate_baseline"):  # fail before the work, not after it
+            if arguments.get(named) is not None:
+                check_writable(arguments[named])
         return handler(**arguments)
     except KeyboardInterrupt:
         print("codeassist: interrupted", file=sys.stderr)

@@ -1,8 +1,9 @@
-"""A function from a specification and a signature: generate, check it parses, repair once.
+"""A function from a specification and a signature: generate and test, return the best that parses.
 
-Model output is data. The code is only ever printed; the one thing executed is what the
-user explicitly asks for with --check-doctests: the generated module and its docstring
-examples, in the sandbox of `codeassist.generate.sandbox` (or not at all).
+Model output is data. The code is printed; what is executed runs in the sandbox of
+`codeassist.generate.sandbox` (or not at all): each candidate against the spec's own `>>>`
+examples and the user's --tests file (`codeassist.generate.checks`), and, with
+--check-doctests, the returned module's own docstring examples.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from codeassist.errors import CodeassistError
+from codeassist.generate import candidates
 
 if TYPE_CHECKING:
     from codeassist.llm.server import ServerModel
+
+# The defaults of generate-and-test (`codeassist.generate.generate_and_test`), here for the CLI.
+DEFAULT_CANDIDATES = 4
+DEFAULT_TIME_BUDGET_S = 60.0
 
 _FENCE = re.compile(r"```[\w+-]*\n(.*?)(```|\Z)", re.S)
 DOCTEST_TIMEOUT_S = 10
@@ -117,49 +123,44 @@ def _walk(node):  # noqa: ANN001, ANN202 - tree-sitter nodes
 
 
 def generate_function(spec: str, signature: str, *, language: str = "python", model: str | None = None,
-                      device: str = "auto", max_new_tokens: int = 320, server: ServerModel | None = None) -> str:
-    """Generate a function that parses, repairing once when the first answer does not.
+                      device: str = "auto", max_new_tokens: int = 320, server: ServerModel | None = None,
+                      count: int = DEFAULT_CANDIDATES, time_budget: float = DEFAULT_TIME_BUDGET_S,
+                      tests: str = "", seed: int = 0, project_code: str = "") -> str:
+    """Generate a function that parses, by generate-and-test, and say on stderr how many candidates passed.
 
     Args:
-        spec: What the function must do, in words.
+        spec: What the function must do, in words; its `>>>` examples are run against candidates.
         signature: Its signature.
         language: Only "python" is supported.
         model: The model (None: the packaged default).
         device: "auto", "cpu", "cuda" or "mps".
-        max_new_tokens: The cap per attempt.
+        max_new_tokens: The cap per candidate.
         server: An OpenAI-compatible server to ask instead of a local model.
+        count: How many candidates at most (1: the greedy answer, repaired once if it does not parse).
+        time_budget: Seconds after which no new candidate is started.
+        tests: The text of a test file to run against each candidate, or "".
+        seed: The first sampling seed.
+        project_code: Matching functions of the user's project, shown to the model first.
 
     Returns:
         The code.
 
     Raises:
-        CodeassistError: When the language is unsupported or the code still does not parse.
+        CodeassistError: When the language is unsupported or no candidate parses.
     """
-    if language != "python":
-        raise CodeassistError(f"code generation does not support {language} yet", "pass --language python")
-    from codeassist.llm import prompts
-    from codeassist.llm.generation import chat
-    from codeassist.llm.models import load
-    line, name = normalise_signature(signature)
-    lm = server if server is not None else load(model, device)
-    user = prompts.GENERATE_FUNCTION.format(language=language, signature=line, spec=spec.strip())
-    fence = f"```{language}\n"  # pre-filled: the answer starts inside a code block
-    code = extract_code(fence + chat(lm, user, prefix=fence, max_new_tokens=max_new_tokens), name)
-    problem = parse_problem(code, name)
-    if problem is not None:
-        print(f"codeassist: the first answer does not parse ({problem}); retrying once", file=sys.stderr)
-        # Showing a 135M model its own broken (usually looping) answer makes it copy the
-        # loop; a fresh answer under a repetition penalty repairs more often.
-        if len(code) < 1500 and code.count("\n") < 40:
-            user = prompts.REPAIR_FUNCTION.format(language=language, problem=problem, signature=line, code=code)
-        # Greedy decoding that looped once loops again: the retry also penalises repetition.
-        answer = chat(lm, user, prefix=fence, max_new_tokens=max_new_tokens, repetition_penalty=1.2)
-        code = extract_code(fence + answer, name)
-        problem = parse_problem(code, name)
-    if problem is not None:
-        raise CodeassistError(f"the generated code still does not parse after one repair ({problem})",
-                              "reword the specification, or try a larger model with --model")
-    return code
+    from codeassist.generate.generate_and_test import generate_candidates
+    generation = generate_candidates(spec, signature, language=language, model=model, device=device,
+                                     max_new_tokens=max_new_tokens, server=server, count=count,
+                                     time_budget=time_budget, tests=tests, seed=seed, project_code=project_code)
+    print(f"codeassist: {generation.summary}", file=sys.stderr)
+    chosen = generation.chosen
+    if chosen is None:
+        last = generation.candidates[-1].problem
+        raise CodeassistError(f"none of the {len(generation.candidates)} generated candidates parses ({last})",
+                              "reword the specification, raise --candidates, or try a larger model with --model")
+    if chosen.grade == candidates.WRONG_SIGNATURE:
+        print(f"codeassist: warning: no candidate has the asked parameters; {chosen.problem}", file=sys.stderr)
+    return chosen.code
 
 
 def check_doctests(code: str, *, timeout: float = DOCTEST_TIMEOUT_S) -> DoctestResult:

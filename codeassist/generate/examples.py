@@ -66,3 +66,50 @@ def retrieved_examples(root: Path, unit: CodeUnit, *, k: int = 2) -> str:
         if len(lines) >= k:
             break
     return "\n".join(lines)
+
+
+# Prompt text of `generate` (beside its logic until it joins llm/prompts.py).
+CODE_EXAMPLES_HEADER = "Functions of this project that may help (reuse them or follow their style):\n{examples}\n\n"
+
+
+def retrieved_code(root: Path, query: str, *, k: int = 2, max_chars: int = 700) -> str:
+    """Find the `k` project functions that best match a specification, as code for a prompt.
+
+    Args:
+        root: The project root (where `codeassist index` put its index).
+        query: The specification and signature, in words.
+        k: How many functions.
+        max_chars: Longer functions are left out: cut ones would teach broken code.
+
+    Returns:
+        Fenced Python blocks, each headed by its path, or "" when there is no usable index.
+    """
+    import textwrap
+
+    from codeassist.search import index
+    from codeassist.errors import CodeassistError
+    from codeassist.parsing.parse import parse_source
+    if not (index.index_dir(root) / "manifest.json").is_file():
+        return ""
+    try:
+        hits = index.search(root, query, k=k + 8)
+    except (CodeassistError, OSError, ValueError):
+        return ""
+    blocks: list[str] = []
+    for hit in hits:
+        if hit.kind == "class" or not hit.path.endswith(".py"):
+            continue
+        try:
+            text = (root / hit.path).read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        found = next((u for u in parse_source(text, "python", hit.path).units
+                      if u.qualname == hit.qualname and u.start_line == hit.line), None)
+        if found is None or found.is_stub or len(found.body) > max_chars:
+            continue
+        # From the file's lines: a method's `body` starts unindented at `def`, its other lines do not.
+        code = textwrap.dedent("\n".join(text.splitlines()[found.start_line - 1: found.end_line])).strip()
+        blocks.append(f"# {hit.path}\n```python\n{code}\n```")
+        if len(blocks) >= k:
+            break
+    return "\n".join(blocks)

@@ -4,8 +4,8 @@ For a 135M model, a good part of `transformers.generate`'s decode step is Python
 objects, logits processors, stopping criteria, module hooks. This module runs the same
 network from the same weights (prepared by `codeassist.llm.fastweights`) with a few dozen
 tensor ops per layer: fused projections, RoPE as a complex multiply, grouped-query attention
-against a preallocated KV cache. Greedy decoding stops at EOS or a stop string and reports
-each token's log-probability. The output projection, the largest read per token, ranks the
+against a preallocated KV cache. Decoding (greedy, or sampled with a temperature, top-p and
+a seed) stops at EOS or a stop string and reports each token's log-probability. The output projection, the largest read per token, ranks the
 vocabulary with a 4-bit scan and computes exact logits for the scan's best candidates only.
 """
 
@@ -66,20 +66,52 @@ class Decoder:
         return _rms_norm(x[-1:], w.final_norm, w.eps)
 
 
-def _pick(head: Head, hidden: torch.Tensor, penalise: Callable[..., torch.Tensor], scan: bool
-          ) -> tuple[int, torch.Tensor]:
-    """Return the greedy token after `hidden` and the (penalised) logits it was picked from.
+@dataclass(frozen=True)
+class Sampling:
+    """How to sample instead of decoding greedily.
+
+    Attributes:
+        temperature: Divides the logits (above 0).
+        top_p: Keep the most likely tokens whose probabilities add up to this (nucleus sampling).
+        generator: The seeded random source, so that a seed gives the same answer again.
+    """
+
+    temperature: float
+    top_p: float
+    generator: torch.Generator
+
+
+def _pick(head: Head, hidden: torch.Tensor, penalise: Callable[..., torch.Tensor], scan: bool,
+          sampling: Sampling | None = None) -> tuple[int, torch.Tensor]:
+    """Return the next token after `hidden` and the (penalised) logits it was picked from.
 
     Behind a scanning head, the scan's best CANDIDATES get their exact logits and the token is
-    the best of them: fp32's token unless the scan ranked it below all of them.
+    the best of them: fp32's token unless the scan ranked it below all of them. Sampling draws
+    from those CANDIDATES only (a top-k of 64 below the top-p cut, whose tail a 0.95 nucleus
+    of a code model hardly ever reaches).
     """
     if head.scan is None or not scan:
         logits = penalise(head.logits(hidden, scan=False))
+        best = logits.topk(CANDIDATES).indices if sampling is not None else None
+    else:
+        logits = penalise(head.logits(hidden))
+        best = logits.topk(CANDIDATES).indices
+        logits[best] = penalise(head.exact(hidden, best), best)
+    if sampling is not None:
+        return int(best[_nucleus(logits[best], sampling)]), logits
+    if best is None:
         return int(logits.argmax()), logits
-    logits = penalise(head.logits(hidden))
-    best = logits.topk(CANDIDATES).indices
-    logits[best] = penalise(head.exact(hidden, best), best)
     return int(best[logits[best].argmax()]), logits
+
+
+def _nucleus(logits: torch.Tensor, sampling: Sampling) -> int:
+    """Draw an index into `logits` from the smallest top set holding `top_p` of the probability."""
+    probabilities = torch.softmax(logits / sampling.temperature, dim=-1)
+    ordered, order = probabilities.sort(descending=True)
+    # Keep a token while the mass before it is below top_p: the most likely one always stays.
+    keep = (ordered.cumsum(0) - ordered) < sampling.top_p
+    kept = ordered * keep
+    return int(order[torch.multinomial(kept / kept.sum(), 1, generator=sampling.generator)])
 
 
 @dataclass(frozen=True)
@@ -97,8 +129,8 @@ class Generated:
 
 def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[int],
            stop: Callable[[list[int]], bool] | None = None, repetition_penalty: float = 1.0,
-           logprobs: bool = False) -> Generated:
-    """Decode greedily from a prompt.
+           logprobs: bool = False, temperature: float = 0.0, top_p: float = 1.0, seed: int = 0) -> Generated:
+    """Decode from a prompt: greedily, or sampled when `temperature` is above 0.
 
     Args:
         weights: The prepared weights.
@@ -109,6 +141,9 @@ def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[in
         repetition_penalty: transformers' penalty on every token already in the sequence.
         logprobs: Whether to compute each token's log-probability (then every logit is
             computed exactly, without the head's scan).
+        temperature: 0 decodes greedily; above 0, tokens are sampled at this temperature.
+        top_p: The nucleus kept when sampling.
+        seed: The sampling seed (the same seed, prompt and weights give the same answer).
 
     Returns:
         The new tokens and, when asked, their log-probabilities.
@@ -117,6 +152,7 @@ def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[in
     scores: list[float] = []
     head = weights.lm_head
     scan = not logprobs  # log-probs need every exact logit
+    sampling = Sampling(temperature, top_p, torch.Generator().manual_seed(seed)) if temperature > 0 else None
 
     def penalise(logits: torch.Tensor, ids: torch.Tensor | None = None) -> torch.Tensor:
         if repetition_penalty == 1.0:
@@ -131,7 +167,7 @@ def greedy(weights: Weights, ids: list[int], *, max_new_tokens: int, eos: set[in
             seen[torch.tensor(ids)] = True
         hidden = decoder.forward(torch.tensor(ids))
         for step in range(max_new_tokens):
-            token, logits = _pick(head, hidden, penalise, scan)
+            token, logits = _pick(head, hidden, penalise, scan, sampling)
             tokens.append(token)
             if logprobs:
                 scores.append(float(torch.log_softmax(logits, dim=-1)[token]))

@@ -1,7 +1,8 @@
 """Greedy generation with a token cap, and task adapters switched per call.
 
 Greedy decoding keeps answers reproducible (the same code gives the same docstring), which a
-reviewer's tool needs more than variety. Every answer is capped in tokens so a model that
+reviewer's tool needs more than variety; sampling (a temperature, top-p and a seed) is there
+for callers that try several answers, such as `generate`'s generate-and-test. Every answer is capped in tokens so a model that
 rambles costs a bounded time.
 """
 
@@ -85,11 +86,12 @@ def attach_adapter(lm: LoadedModel | ServerModel, task: str) -> bool:
 
 
 def chat(lm: LoadedModel | ServerModel, user: str, *, prefix: str = "", max_new_tokens: int = 48,
-         stop: tuple[str, ...] = (), adapter: bool = True, repetition_penalty: float = 1.0) -> str:
-    """Answer one user message greedily, with the local model or the configured server.
+         stop: tuple[str, ...] = (), adapter: bool = True, repetition_penalty: float = 1.0,
+         temperature: float = 0.0, top_p: float = 1.0, seed: int = 0) -> str:
+    """Answer one user message greedily (or sampled), with the local model or the configured server.
 
     A server samples with its own repetition settings (the OpenAI API has no
-    `repetition_penalty`), and adapters never apply to it.
+    `repetition_penalty`), decodes with its own sampling settings, and adapters never apply to it.
 
     Args:
         lm: The loaded model, or a server (`server.connect`).
@@ -99,6 +101,9 @@ def chat(lm: LoadedModel | ServerModel, user: str, *, prefix: str = "", max_new_
         stop: Strings that end the answer (the answer is cut before them).
         adapter: Whether an attached adapter stays on (False runs the bare base).
         repetition_penalty: Above 1.0, discourages the loops small models fall into.
+        temperature: 0 decodes greedily; above 0, the local model samples at this temperature.
+        top_p: The nucleus kept when sampling.
+        seed: The sampling seed.
 
     Returns:
         The generated text, without special tokens.
@@ -114,7 +119,8 @@ def chat(lm: LoadedModel | ServerModel, user: str, *, prefix: str = "", max_new_
         ids = torch.cat([ids[:, : MAX_PROMPT_TOKENS - 64], ids[:, -64:]], dim=1)
     ids = ids.to(lm.device)
     new = generate_tokens(lm, ids, max_new_tokens=max_new_tokens, stop=stop, adapter=adapter,
-                          repetition_penalty=repetition_penalty).tokens
+                          repetition_penalty=repetition_penalty, temperature=temperature, top_p=top_p,
+                          seed=seed).tokens
     answer = lm.tokenizer.decode(new, skip_special_tokens=True)
     for marker in stop:
         answer = answer.split(marker, 1)[0]
@@ -122,8 +128,9 @@ def chat(lm: LoadedModel | ServerModel, user: str, *, prefix: str = "", max_new_
 
 
 def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tuple[str, ...] = (),
-                    adapter: bool = True, repetition_penalty: float = 1.0, logprobs: bool = False) -> Generated:
-    """Decode greedily after a prompt: the fast decoder where it applies, else transformers.
+                    adapter: bool = True, repetition_penalty: float = 1.0, logprobs: bool = False,
+                    temperature: float = 0.0, top_p: float = 1.0, seed: int = 0) -> Generated:
+    """Decode after a prompt (greedily by default): the fast decoder where it applies, else transformers.
 
     A Llama-architecture model on CPU goes through `fastdecode` (faster, see
     benchmarks/README.md: transformers' tokens for fp32 weights; the default model's 4-bit
@@ -137,6 +144,9 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
         adapter: Whether an attached adapter stays on (False runs the bare base).
         repetition_penalty: Above 1.0, discourages the loops small models fall into.
         logprobs: Whether to return each new token's log-probability.
+        temperature: 0 decodes greedily; above 0, tokens are sampled at this temperature.
+        top_p: The nucleus kept when sampling.
+        seed: The sampling seed (the same seed gives the same answer on the same decoder).
 
     Returns:
         The new tokens (an EOS or stopping token included) and, when asked, their log-probs.
@@ -151,13 +161,19 @@ def generate_tokens(lm: LoadedModel, ids: Any, *, max_new_tokens: int, stop: tup
             return fastdecode.greedy(fastweights.prepared(lm.model, fastweights.default_format(lm.model)), prompt,
                                      max_new_tokens=max_new_tokens, eos=_eos_ids(lm),
                                      stop=_stopper(lm.tokenizer, prompt, stop) if stop else None,
-                                     repetition_penalty=repetition_penalty, logprobs=logprobs)
+                                     repetition_penalty=repetition_penalty, logprobs=logprobs,
+                                     temperature=temperature, top_p=top_p, seed=seed)
         extra: dict[str, Any] = {"repetition_penalty": repetition_penalty} if repetition_penalty != 1.0 else {}
+        if temperature > 0:  # transformers samples from the global generator: seed it
+            torch.manual_seed(seed)
+            extra.update(do_sample=True, temperature=temperature, top_p=top_p)
+        else:
+            extra["do_sample"] = False
         if stop:
             extra.update(stop_strings=list(stop), tokenizer=lm.tokenizer)
         out = lm.model.generate(
             input_ids=ids, attention_mask=torch.ones_like(ids), max_new_tokens=max_new_tokens,
-            do_sample=False, pad_token_id=lm.tokenizer.eos_token_id, output_scores=logprobs,
+            pad_token_id=lm.tokenizer.eos_token_id, output_scores=logprobs,
             return_dict_in_generate=True, **extra,
         )
     new = out.sequences[0, ids.shape[1]:]
