@@ -76,6 +76,40 @@ CASES = [
          */
         function log(level: string, ...parts: unknown[]): void { console.log(level, ...parts); }
         """, []),
+    ("other parameters passed onwards", "python", '''
+        class Option(Parameter):
+            def __init__(self, param_decls=None, show_default=None, **attrs):
+                """An option.
+
+                All other parameters are passed onwards to the parameter constructor.
+
+                :param show_default: Show the default.
+                """
+                super().__init__(param_decls, **attrs)
+        ''', []),
+    ("named parameter forwarded to the parent with documented kwargs", "python", '''
+        class Nested(Field):
+            def __init__(self, nested, *, dump_default=None, only=None, **kwargs):
+                """A nested field.
+
+                :param nested: The schema.
+                :param only: Fields to keep.
+                :param kwargs: The same keyword arguments that :class:`Field` receives.
+                """
+                self.nested = nested
+                super().__init__(dump_default=dump_default, **kwargs)
+        ''', []),
+    ("args unpacked into a documented name", "python", '''
+        def evolve(*args, **changes):
+            """Create a new instance.
+
+            Args:
+                inst: Instance of a class with attrs attributes; positional only.
+                changes: Keyword changes.
+            """
+            (inst,) = args
+            return inst
+        ''', []),
     ("private underscore parameter", "python", '''
         def cell_len(text, _cell_len=cached_cell_len):
             """Get the number of cells.

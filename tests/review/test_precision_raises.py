@@ -11,7 +11,7 @@ from codeassist.review.engine import check_text
 from codeassist.review.rules.exceptions import ancestors
 from codeassist.review.selection import Selection
 
-SUFFIX = {"python": "py", "java": "java", "typescript": "ts"}
+SUFFIX = {"python": "py", "java": "java", "typescript": "ts", "rust": "rs"}
 
 CASES = [
     # (id, language, source, expected rules)
@@ -167,6 +167,50 @@ CASES = [
             """
             raise RegistryError(name)
         ''', []),
+    ("java checked exception declared by the throws clause", "java", """
+        class Q {
+            /**
+             * Transfers.
+             * @throws NullPointerException if e is null
+             */
+            public boolean tryTransfer(E e, long timeout) throws InterruptedException {
+                if (Thread.interrupted()) throw new InterruptedException();
+                return true;
+            }
+        }
+        """, []),
+    ("java fail-fast modification check", "java", """
+        class V {
+            /**
+             * @throws NullPointerException {@inheritDoc}
+             */
+            public void forEach(Consumer<? super E> action) {
+                if (modCount != expected) throw new ConcurrentModificationException();
+            }
+        }
+        """, []),
+    ("rust async fn returns a future", "rust", """
+        impl Sender {
+            /// Waits for the receiver to close.
+            ///
+            /// # Returns
+            ///
+            /// A future that completes when the receiver is dropped.
+            pub async fn closed(&mut self) {
+                poll_fn(|cx| self.poll_closed(cx)).await
+            }
+        }
+        """, []),
+    ("rust plain fn without a return type", "rust", """
+        /// Close.
+        ///
+        /// # Returns
+        ///
+        /// Whether it was open.
+        pub fn close(&mut self) {
+            self.open = false;
+        }
+        """, ["CA103"]),
     ("ts subclass of Error", "typescript", """
         /**
          * Parse.

@@ -81,8 +81,8 @@ CA104 = Rule(
     "not mention. A documented class covers its subclasses (standard hierarchies and classes "
     "of the same file), and a class named in the prose counts as documented. Re-raises, "
     "variables, `NotImplementedError`/`AssertionError`, and in Java `Error`s and "
-    "`NullPointerException` are ignored, as are Javadoc comments that are `{@inheritDoc}` "
-    "and, where Javadoc inherits their @throws, the method's `throws` clause.",
+    "`NullPointerException`/`ConcurrentModificationException` are ignored, as are Javadoc "
+    "comments that are `{@inheritDoc}` and exceptions the method's `throws` clause declares.",
     why="A Raises section is read as the full list of what callers must handle.",
     example='def parse(text):\n    """Parse.\n\n    Raises:\n        ValueError: On bad '
     'input.\n    """\n    if not text:\n        raise TypeError("empty")',
@@ -114,7 +114,8 @@ _JS = ("javascript", "typescript", "tsx")
 # subclass of `Error`) are not either, and the JDK documents null-argument NPEs once per
 # package or class rather than per method.
 _NOT_FOR_CALLERS = {
-    "java": frozenset({"Error", "NullPointerException"}),
+    # Fail-fast ConcurrentModificationException is best effort, "only to detect bugs" (JDK).
+    "java": frozenset({"Error", "NullPointerException", "ConcurrentModificationException"}),
     **dict.fromkeys(("python", *_JS), frozenset({"NotImplementedError", "AssertionError"})),
 }
 _INHERIT_DOC = "{@inheritDoc}"
@@ -126,7 +127,8 @@ _DELEGATES = re.compile(
     r"\b(?:(?:refer|see)\b.{0,80}?\b(?:rest|other|remaining|meaning|description)\b.{0,40}?"
     r"\b(?:param(?:eter)?s?|arg(?:ument)?s?)\b"
     r"|same\s+as\s+(?::\w+:)?`?~?[\w.]+`?(?:\(\))?\s*,?\s*(?:with|but|except|plus)\b"
-    r"|(?:keyword\s+)?arg(?:ument)?s?\s+(?:are|is)\s+(?:passed|forwarded)\s+(?:on\s+)?to\b"
+    r"|(?:keyword\s+)?(?:param(?:eter)?s?|arg(?:ument)?s?)\s+(?:are|is)\s+(?:passed|forwarded|handed)"
+    r"\s+(?:on(?:wards)?\s+)?to\b"
     r"|(?:passed|forwarded)\s+(?:on\s+)?(?:as\s+is\s+)?to\s+(?:the\s+)?(?:underlying|parent|base|super)\b)",
     re.IGNORECASE | re.DOTALL,
 )
@@ -178,9 +180,9 @@ def _undocumented(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterat
     documented = {short_name(item.name) for item in doc.parsed.raises or ()}
     # Prose counts: "The default implementation throws UnsupportedOperationException".
     mentioned = set(re.findall(r"[A-Za-z_]\w*", doc.text))
-    # Javadoc copies the overridden method's @throws for the `throws` clause when asked to
-    # (`@throws X {@inheritDoc}`) and, for an override, when the tag is missing.
-    if unit.language == "java" and (_INHERIT_DOC in doc.text or "Override" in unit.decorators):
+    # The `throws` clause is part of the signature callers read, and Javadoc copies an
+    # overridden method's @throws for it; a checked exception declared there is not hidden.
+    if unit.language == "java":
         clause = _THROWS_CLAUSE.search(unit.body)
         documented |= {short_name(n) for n in clause.group(1).split(",")} if clause else set()
     ignored = _NOT_FOR_CALLERS.get(unit.language, frozenset())
@@ -207,6 +209,8 @@ def _returns_nothing(unit: CodeUnit) -> bool:
         # javac makes every path of a non-void method return or throw: a body that only
         # throws (a default or unsupported implementation) still has the declared type.
         return unit.returns is not None and unit.returns.strip() == "void"
+    if unit.language == "rust" and re.search(r"\basync\s+(?:unsafe\s+)?fn\b", unit.body.split("{", 1)[0]):
+        return False  # an `async fn` returns a Future, whatever its output type
     return not _returns(unit)
 
 
@@ -230,6 +234,23 @@ def _forwarded(param: Param, body: str) -> bool:
     uses = len(re.findall(rf"(?:(?<=\.\.\.)|(?<![\w.])){name}\b", body))
     starred = len(re.findall(rf"(?:\*{{1,2}}|\.\.\.)\s*{name}\b", body))
     return uses > 1 and uses == starred  # the signature is one of the starred uses
+
+
+def _unpacked_documented(param: Param, body: str, documented: set[str]) -> bool:
+    """Tell whether `*args` is unpacked into names the doc documents: `(inst,) = args`."""
+    if param.kind != VAR_POSITIONAL:
+        return False
+    match = re.search(rf"^\s*\(?([\w\s,]+?)\)?\s*=\s*{re.escape(param.name)}\s*$", body, re.MULTILINE)
+    return match is not None and any(n.strip() in documented for n in match.group(1).split(","))
+
+
+def _passed_to_parent(name: str, body: str) -> bool:
+    """Tell whether a parameter goes, unchanged, to the parent's constructor."""
+    call = re.search(r"super\(\)\.__init__\((.*?)\)\s*$", body, re.MULTILINE | re.DOTALL)
+    if call is None:
+        return False
+    return re.search(rf"(?<![\w.]){re.escape(name)}\s*=\s*{re.escape(name)}\b|(?<![\w.=])\b{re.escape(name)}\s*[,)]",
+                     call.group(1) + ")") is not None
 
 
 def _is_property(unit: CodeUnit) -> bool:
@@ -294,9 +315,15 @@ def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     if not parsed.params or unit.overloads or _DELEGATES.search(doc.text):
         return
     documented |= {aliases[name] for name in documented if name in aliases}
+    # A documented **kwargs that goes to the parent class covers what the parent documents.
+    parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
     for param in params:
         if param.name in documented or not param.name.strip("_") or _forwarded(param, unit.body):
             continue
+        if _unpacked_documented(param, unit.body, documented):
+            continue
+        if parent_kwargs and _passed_to_parent(param.name, unit.body):
+            continue  # `:param kwargs: The same keyword arguments that Field receives`
         if unit.language == "python" and param.name.startswith("_"):
             continue  # private: an injected default (`_cell_len=cached_len`), not for callers
         yield make_finding(
