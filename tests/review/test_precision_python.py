@@ -110,6 +110,32 @@ CASES = [
             (inst,) = args
             return inst
         ''', []),
+    ("deprecated alias named in a version note", "python", '''
+        class Field:
+            def __init__(self, *, load_default=None, missing=None):
+                """A field.
+
+                :param load_default: Value when missing.
+
+                .. versionchanged:: 2.0.0
+                    Added `missing` parameter, which indicates the value for a field.
+                """
+        ''', []),
+    ("class slot of a dual-use decorator", "python", '''
+        def define(maybe_cls=None, *, slots=True):
+            """A class decorator.
+
+            Args:
+                slots: Create a slotted class.
+            """
+            def wrap(cls):
+                return cls
+
+            if maybe_cls is None:
+                return wrap
+
+            return wrap(maybe_cls)
+        ''', []),
     ("private underscore parameter", "python", '''
         def cell_len(text, _cell_len=cached_cell_len):
             """Get the number of cells.

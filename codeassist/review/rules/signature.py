@@ -135,6 +135,10 @@ _DELEGATES = re.compile(
 # Builders of concrete containers: `return list(...)` under a Yields section is a real mismatch.
 _CONTAINERS = frozenset({"list", "tuple", "dict", "set", "frozenset", "sorted", "str", "bytes"})
 _RETURNED_CALL = re.compile(r"^\s*return\s+(?:\(|([\w.]+)\()", re.MULTILINE)
+_VERSION_NOTE = re.compile(
+    r"^[ \t]*\.\.[ \t]+(?:versionchanged|versionadded|deprecated)::.*\n(?:[ \t]*\n)?(?:[ \t]+\S.*(?:\n|$))*",
+    re.MULTILINE,
+)
 _PROPERTIES = frozenset({"property", "cached_property", "setter", "getter", "deleter"})
 
 
@@ -244,6 +248,29 @@ def _unpacked_documented(param: Param, body: str, documented: set[str]) -> bool:
     return match is not None and any(n.strip() in documented for n in match.group(1).split(","))
 
 
+def _version_note_names(text: str) -> set[str]:
+    """Return the names in code markup inside `.. versionchanged::`-style notes.
+
+    A parameter kept for compatibility is usually documented only there ("Added `missing`
+    parameter", "``default`` is deprecated").
+    """
+    names: set[str] = set()
+    for block in _VERSION_NOTE.finditer(text):
+        names |= set(re.findall(r"`{1,2}(\w+)`{1,2}", block.group(0)))
+    return names
+
+
+def _decorated_slot(name: str, body: str) -> bool:
+    """Tell whether `name` is the class slot of a decorator usable bare or called.
+
+    `def define(maybe_cls=None, *, ...)` ... `if maybe_cls is None: return wrap` ...
+    `return wrap(maybe_cls)`: `@define` fills it, `@define(...)` leaves it None; callers never
+    pass it by name, and "A class decorator" documents it.
+    """
+    bare = re.search(rf"if\s+{re.escape(name)}\s+is\s+None\s*:\s*return\s+(\w+)\s*$", body, re.MULTILINE)
+    return bare is not None and re.search(rf"return\s+{bare.group(1)}\(\s*{re.escape(name)}\s*\)", body) is not None
+
+
 def _passed_to_parent(name: str, body: str) -> bool:
     """Tell whether a parameter goes, unchanged, to the parent's constructor."""
     call = re.search(r"super\(\)\.__init__\((.*?)\)\s*$", body, re.MULTILINE | re.DOTALL)
@@ -315,12 +342,13 @@ def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     if not parsed.params or unit.overloads or _DELEGATES.search(doc.text):
         return
     documented |= {aliases[name] for name in documented if name in aliases}
+    documented |= _version_note_names(doc.text)
     # A documented **kwargs that goes to the parent class covers what the parent documents.
     parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
     for param in params:
         if param.name in documented or not param.name.strip("_") or _forwarded(param, unit.body):
             continue
-        if _unpacked_documented(param, unit.body, documented):
+        if _unpacked_documented(param, unit.body, documented) or _decorated_slot(param.name, unit.body):
             continue
         if parent_kwargs and _passed_to_parent(param.name, unit.body):
             continue  # `:param kwargs: The same keyword arguments that Field receives`
