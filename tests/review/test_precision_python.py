@@ -136,6 +136,26 @@ CASES = [
 
             return wrap(maybe_cls)
         ''', []),
+    ("parameter documented by the parent class it goes to", "python", '''
+        class UsageError(Exception):
+            """An error.
+
+            :param message: The message.
+            :param ctx: The context.
+            """
+            def __init__(self, message, ctx=None):
+                self.ctx = ctx
+
+
+        class BadParameter(UsageError):
+            """A bad parameter.
+
+            :param param: The parameter.
+            """
+            def __init__(self, message, ctx=None, param=None, hint=None):
+                super().__init__(message, ctx)
+                self.param = param
+        ''', ["hint"]),
     ("private underscore parameter", "python", '''
         def cell_len(text, _cell_len=cached_cell_len):
             """Get the number of cells.

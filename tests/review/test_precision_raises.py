@@ -179,6 +179,18 @@ CASES = [
             }
         }
         """, []),
+    ("java private method not judged", "java", """
+        class L {
+            /**
+             * Resolves.
+             * @throws ReflectiveOperationException if the lookup fails
+             */
+            private Object readResolve() {
+                if (x) throw new RuntimeException("wrapped");
+                return this;
+            }
+        }
+        """, []),
     ("java fail-fast modification check", "java", """
         class V {
             /**

@@ -16,7 +16,7 @@ from codeassist.languages import LANGUAGES
 from codeassist.review.rules.base import INFO, WARNING, Rule, make_finding
 from codeassist.review.rules.exceptions import ancestors, short_name
 from codeassist.records import (
-    CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit, Doc, Finding, Param,
+    CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit, Doc, DocItem, Finding, Param,
 )
 
 CA101 = Rule(
@@ -44,7 +44,9 @@ CA102 = Rule(
     "signature that it does not list. `self`, `cls` and receivers are ignored; `*args` and "
     "`**kwargs` match whether written with or without stars, and are not asked for when the "
     "body only passes them on (`super().__init__(*args, **kwargs)`). Python parameters with a "
-    "leading underscore are private; properties are not judged; nor is documentation that "
+    "leading underscore are private; a parameter passed on to a parent class of the same file "
+    "that documents it, or named in a versionchanged/deprecated note, counts as documented; "
+    "properties are not judged; nor is documentation that "
     "sends the reader elsewhere for the rest (\"Refer to `define` for the rest of the "
     "parameters\", \"Same as `Field.load` with additional …\", \"All keyword arguments are "
     "forwarded to …\").",
@@ -82,7 +84,8 @@ CA104 = Rule(
     "of the same file), and a class named in the prose counts as documented. Re-raises, "
     "variables, `NotImplementedError`/`AssertionError`, and in Java `Error`s and "
     "`NullPointerException`/`ConcurrentModificationException` are ignored, as are Javadoc "
-    "comments that are `{@inheritDoc}` and exceptions the method's `throws` clause declares.",
+    "comments that are `{@inheritDoc}`, exceptions the method's `throws` clause declares, and "
+    "private Java methods (no callers outside the class).",
     why="A Raises section is read as the full list of what callers must handle.",
     example='def parse(text):\n    """Parse.\n\n    Raises:\n        ValueError: On bad '
     'input.\n    """\n    if not text:\n        raise TypeError("empty")',
@@ -155,7 +158,7 @@ def check(unit: CodeUnit, units: Sequence[CodeUnit] = ()) -> Iterator[Finding]:
     doc = unit.doc
     if doc is None or not LANGUAGES[unit.language].param_docs:
         return
-    yield from _param_rules(unit, doc)
+    yield from _param_rules(unit, doc, units)
     if unit.kind == CLASS or unit.is_stub:
         return
     parsed = doc.parsed
@@ -171,7 +174,8 @@ def check(unit: CodeUnit, units: Sequence[CodeUnit] = ()) -> Iterator[Finding]:
             f"documentation of `{unit.qualname}` describes yielded values, but it never yields",
         )
     # An unreadable Raises section is not judged, nor one that Javadoc inherits whole.
-    if parsed.raises and _applies(CA104, unit) and _summary(doc) != _INHERIT_DOC:
+    # A private method has no callers outside its class to warn (nor published Javadoc).
+    if parsed.raises and _applies(CA104, unit) and _summary(doc) != _INHERIT_DOC and not _java_private(unit):
         for raised in _undocumented(unit, doc, units):
             yield make_finding(
                 CA104, unit, unit.start_line,
@@ -248,6 +252,35 @@ def _unpacked_documented(param: Param, body: str, documented: set[str]) -> bool:
     return match is not None and any(n.strip() in documented for n in match.group(1).split(","))
 
 
+def _java_private(unit: CodeUnit) -> bool:
+    return unit.language == "java" and re.search(r"\bprivate\b", unit.body.split("(", 1)[0]) is not None
+
+
+def _parent_documented(unit: CodeUnit, units: Sequence[CodeUnit]) -> set[str]:
+    """Return the parameter names the documentation of a class's parents in the file lists.
+
+    For a class, or its `__init__`, whose base class is defined in the same file.
+    """
+    owner = unit
+    if unit.kind != CLASS:
+        prefix = unit.qualname.rpartition(".")[0]
+        owner = next((u for u in units if u.kind == CLASS and u.qualname == prefix), None)
+        if owner is None or unit.name != "__init__":
+            return set()
+    bases = {short_name(base) for base in owner.bases}
+    names: set[str] = set()
+    for parent in units:
+        if parent.kind == CLASS and parent.name in bases and parent.doc is not None:
+            names |= {clean_name(item.name) for item in parent.doc.parsed.params or ()}
+            names |= {clean_name(item.name) for item in _init_params_doc(parent, units)}
+    return names
+
+
+def _init_params_doc(parent: CodeUnit, units: Sequence[CodeUnit]) -> list[DocItem]:
+    init = next((u for u in units if u.qualname == f"{parent.qualname}.__init__" and u.doc is not None), None)
+    return list(init.doc.parsed.params or ()) if init is not None else []
+
+
 def _version_note_names(text: str) -> set[str]:
     """Return the names in code markup inside `.. versionchanged::`-style notes.
 
@@ -308,7 +341,7 @@ def _why_no_value(unit: CodeUnit) -> str:
     return "never returns a value"
 
 
-def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
+def _param_rules(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterator[Finding]:
     parsed = doc.parsed
     if (parsed.params is None and not parsed.keyword_params) or _is_property(unit):
         return
@@ -345,11 +378,14 @@ def _param_rules(unit: CodeUnit, doc: Doc) -> Iterator[Finding]:
     documented |= _version_note_names(doc.text)
     # A documented **kwargs that goes to the parent class covers what the parent documents.
     parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
+    inherited = _parent_documented(unit, units)
     for param in params:
         if param.name in documented or not param.name.strip("_") or _forwarded(param, unit.body):
             continue
         if _unpacked_documented(param, unit.body, documented) or _decorated_slot(param.name, unit.body):
             continue
+        if param.name in inherited and _passed_to_parent(param.name, unit.body):
+            continue  # documented by the parent class it goes to (click's `BadParameter(UsageError)`)
         if parent_kwargs and _passed_to_parent(param.name, unit.body):
             continue  # `:param kwargs: The same keyword arguments that Field receives`
         if unit.language == "python" and param.name.startswith("_"):
