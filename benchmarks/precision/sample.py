@@ -7,7 +7,7 @@ in benchmarks/results/precision_sample.md and records TP or FP with a reason the
 from __future__ import annotations
 
 import collections
-import random
+import hashlib
 import re
 import tomllib
 from importlib import resources
@@ -60,6 +60,10 @@ def cell(finding: dict) -> tuple[str, str, str]:
 def draw(findings: list[dict], seed: int) -> list[dict]:
     """Pick at most `SAMPLE_PER_CELL` findings of each mode × rule × language, seeded.
 
+    Each finding gets a seeded hash of its verdict key, and a cell's sample is its lowest
+    hashes: a fix that removes findings only removes them from the sample (the next ones move
+    up), so the verdicts read before stay in it instead of a fresh draw replacing them all.
+
     Args:
         findings: Every finding, each with a "language" key added.
         seed: The random seed.
@@ -72,9 +76,13 @@ def draw(findings: list[dict], seed: int) -> list[dict]:
         cells[cell(finding)].append(finding)
     sample = []
     for key in sorted(cells):
-        members = sorted(cells[key], key=lambda f: (f["path"], f["line"], f["message"]))
-        sample += random.Random(f"{seed}:{key}").sample(members, min(SAMPLE_PER_CELL, len(members)))
+        ranked = sorted(cells[key], key=lambda f: _rank(seed, f))
+        sample += ranked[:SAMPLE_PER_CELL]
     return sorted(sample, key=lambda f: (*cell(f), f["path"], f["line"]))
+
+
+def _rank(seed: int, finding: dict) -> str:
+    return hashlib.sha256(f"{seed}:{verdict_key(finding)}".encode()).hexdigest()
 
 
 def excerpt(path: Path, line: int) -> str:
