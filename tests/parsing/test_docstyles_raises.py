@@ -52,3 +52,17 @@ def test_numpy_raises_takes_the_name_before_prose(entry, names):
 )
 def test_sphinx_bare_raises_field_takes_the_leading_class_name(field, names):
     assert _raised(f"Convert it.\n\n    {field}\n    ") == names
+
+
+@pytest.mark.parametrize(
+    ("entry", "names"),
+    [
+        ("spans (List[Span], optional). A list of predefined style spans.", ["spans"]),
+        ("meta (Dict[str, Any], optional). Meta data to apply.", ["meta"]),
+        ("width (int): The width.", ["width"]),
+        ("Note (see below). This is prose.", []),
+    ],
+)
+def test_google_entry_with_a_period_after_the_type(entry, names):
+    parsed = parse_doc(f"Do it.\n\nArgs:\n    {entry}\n", PYTHON)
+    assert [item.name for item in parsed.params or ()] == names

@@ -41,7 +41,12 @@ HEADER = re.compile(rf"^\s*({'|'.join(_SECTIONS)}|{OTHER_SECTIONS})\s*:\s*(.*)$"
 # `name (type): text`, `x, y and z: text`, `name - text`, `name -- text`, and
 # `name (POSIX only)` alone on its line (the description follows, indented).
 # The type may nest one level of parentheses: `children (Sequence(Layout)): text`.
-_ITEM = re.compile(rf"^({NAMES})\s*(?:\(((?:[^()]|\([^()]*\))*)\))?\s*(:|--?(?=\s)|$)\s*(.*)$")
+# A `.` for the `:` after a type (`spans (List[Span], optional). A list`, rich) is read too,
+# when what the parentheses hold looks like a type, not prose.
+_ITEM = re.compile(
+    rf"^({NAMES})\s*(?:\(((?:[^()]|\([^()]*\))*)\))?\s*(:|--?(?=\s)|(?<=\))\.(?=\s)|$)\s*(.*)$"
+)
+_TYPE_LIKE = re.compile(r"[\w\[\].|]+(?:,\s*[\w\[\].|]+)*")
 # Words written in parentheses after a name that are neither a type nor the name.
 _QUALIFIERS = frozenset({"optional", "required", "deprecated", "default", "positional", "keyword"})
 _LOWER_IDENTIFIER = re.compile(r"[a-z_][a-z0-9_]*")
@@ -121,6 +126,8 @@ def parse(lines: list[str], text: str) -> ParsedDoc:
 def _add_entry(found: Sections, section: str, entry: str, number: int) -> None:
     if section in ("params", "keyword"):
         match = _ITEM.match(entry)
+        if match and match.group(3) == "." and not _TYPE_LIKE.fullmatch(match.group(2)):
+            match = None
         if match and (match.group(3) or match.group(2) is not None):
             names, kind = _entry_names(match.group(1), match.group(2))
             for name in names:
