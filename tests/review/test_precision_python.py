@@ -59,6 +59,16 @@ CASES = [
                 super().__init__(*args, **kwargs)
                 self.exploded = exploded
         ''', []),
+    ("forwarded args renamed away from the documented *args", "python", '''
+        def reconfigure(*values, **kwargs):
+            """Reconfigure.
+
+            Args:
+                *args: Positional arguments for the console.
+                **kwargs: Keyword arguments for the console.
+            """
+            return Console(*values, **kwargs)
+        ''', ["values"]),
     ("args read in the body are still asked for", "python", '''
         def call(fn, *args):
             """Call.

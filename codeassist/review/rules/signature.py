@@ -379,8 +379,12 @@ def _param_rules(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterato
     # A documented **kwargs that goes to the parent class covers what the parent documents.
     parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
     inherited = _parent_documented(unit, units)
+    # `*args` documented while the signature says `*values`: a rename, not a pass-through.
+    stale_stars = bool({clean_name(item.name) for item in parsed.params or ()} & {"args", "kwargs"} - names)
     for param in params:
-        if param.name in documented or not param.name.strip("_") or _forwarded(param, unit.body):
+        if param.name in documented or not param.name.strip("_"):
+            continue
+        if _forwarded(param, unit.body) and not stale_stars:
             continue
         if _unpacked_documented(param, unit.body, documented) or _decorated_slot(param.name, unit.body):
             continue
