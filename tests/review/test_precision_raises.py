@@ -158,6 +158,16 @@ CASES = [
             """
             raise TypeError(name)
         ''', ["CA104"]),
+    ("python documented Exception does not cover everything", "python", '''
+        def map(fn, chunksize=1):
+            """Map.
+
+            Raises:
+                Exception: If fn raises for any value.
+            """
+            if chunksize < 1:
+                raise ValueError("chunksize must be >= 1.")
+        ''', ["CA104"]),
     ("python bare sphinx raises", "python", '''
         def get_class(name):
             """Get a class.

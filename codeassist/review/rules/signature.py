@@ -121,6 +121,8 @@ _NOT_FOR_CALLERS = {
     "java": frozenset({"Error", "NullPointerException", "ConcurrentModificationException"}),
     **dict.fromkeys(("python", *_JS), frozenset({"NotImplementedError", "AssertionError"})),
 }
+# Too broad to cover a subclass: "Exception: If fn raises" says nothing of a ValueError.
+_ROOTS = frozenset({"BaseException", "Exception", "Throwable"})
 _INHERIT_DOC = "{@inheritDoc}"
 _THROWS_CLAUSE = re.compile(r"\)\s*throws\s+([\w.,\s]+?)\s*[{;]")
 # `Promise<void>` is not here: the promise itself is a value callers await.
@@ -201,7 +203,7 @@ def _undocumented(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterat
         if local is None:  # built only when needed: most raises are documented by name
             local = {u.name: u.bases for u in units if u.kind == CLASS and u.bases}
         family = ancestors(raised, unit.language, local)
-        if not family & (documented | ignored):
+        if not family & ((documented - _ROOTS) | ignored):
             yield raised
 
 
