@@ -69,6 +69,28 @@ CASES = [
             """
             return Console(*values, **kwargs)
         ''', ["values"]),
+    ("kwargs filled in, then passed to the parent", "python", '''
+        class Method(Field):
+            def __init__(self, serialize=None, deserialize=None, **kwargs):
+                """A method field.
+
+                :param serialize: The serializer.
+                :param deserialize: The deserializer.
+                """
+                kwargs["dump_only"] = bool(serialize) and not bool(deserialize)
+                super().__init__(**kwargs)
+        ''', []),
+    ("kwargs documented by its keys", "python", '''
+        class Schema:
+            def handle_error(self, error, data, *, many, **kwargs):
+                """Handle an error.
+
+                :param error: The error.
+                :param data: The data.
+                :param many: Many.
+                :param partial: Partial loading, passed as a keyword argument.
+                """
+        ''', []),
     ("args read in the body are still asked for", "python", '''
         def call(fn, *args):
             """Call.

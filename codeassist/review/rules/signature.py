@@ -243,7 +243,9 @@ def _forwarded(param: Param, body: str) -> bool:
     # Every use of the name, `...args` included, but not an attribute `self.args`.
     uses = len(re.findall(rf"(?:(?<=\.\.\.)|(?<![\w.])){name}\b", body))
     starred = len(re.findall(rf"(?:\*{{1,2}}|\.\.\.)\s*{name}\b", body))
-    return uses > 1 and uses == starred  # the signature is one of the starred uses
+    # Setting keys before passing the rest on (`kwargs["dump_only"] = True`) is still passing on.
+    filled = len(re.findall(rf"(?<![\w.]){name}(?:\[[^\]]+\]\s*=(?!=)|\.(?:setdefault|update)\()", body))
+    return starred > 1 and uses == starred + filled  # the signature is one of the starred uses
 
 
 def _unpacked_documented(param: Param, body: str, documented: set[str]) -> bool:
@@ -378,6 +380,9 @@ def _param_rules(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterato
         return
     documented |= {aliases[name] for name in documented if name in aliases}
     documented |= _version_note_names(doc.text)
+    # Entries for names the signature lacks, beside a **kwargs, document its keys.
+    if any(p.kind == VAR_KEYWORD for p in params) and {clean_name(i.name) for i in parsed.params or ()} - names:
+        documented |= {p.name for p in params if p.kind == VAR_KEYWORD}
     # A documented **kwargs that goes to the parent class covers what the parent documents.
     parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
     inherited = _parent_documented(unit, units)
