@@ -195,6 +195,7 @@ CASES = [
              * Resolves.
              * @throws ReflectiveOperationException if the lookup fails
              */
+            @SuppressWarnings("unchecked")
             private Object readResolve() {
                 if (x) throw new RuntimeException("wrapped");
                 return this;

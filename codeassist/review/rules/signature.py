@@ -257,7 +257,9 @@ def _unpacked_documented(param: Param, body: str, documented: set[str]) -> bool:
 
 
 def _java_private(unit: CodeUnit) -> bool:
-    return unit.language == "java" and re.search(r"\bprivate\b", unit.body.split("(", 1)[0]) is not None
+    # The header up to the name: an annotation before it may hold parentheses of its own.
+    header = re.split(rf"\b{re.escape(unit.name)}\s*\(", unit.body, maxsplit=1)[0]
+    return unit.language == "java" and re.search(r"\bprivate\b", header) is not None
 
 
 def _parent_documented(unit: CodeUnit, units: Sequence[CodeUnit]) -> set[str]:
