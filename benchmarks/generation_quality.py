@@ -10,6 +10,9 @@ never to choose between candidates. Rows:
 - `generate-and-test`: `codeassist.generate.generate_and_test.generate_candidates` with the
   default count and time budget; the problem's own docstring examples (`>>>` lines) are the tests.
 
+Both rows run with the shipped codegen adapter when there is one (as `generate` does);
+`--adapter DIR` measures a candidate adapter instead, `--adapter none` the bare base.
+
 Its candidates start with the same deterministic greedy answer and its one repair, so the
 greedy row is read off the same run (the first candidate, or the repair when it does not
 parse) instead of decoding it twice. Each row gives pass@1, the share of answers that parse
@@ -34,6 +37,7 @@ import random
 import sys
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -119,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument("--seed", type=int, default=0)
     cli.add_argument("--candidates", type=int, default=None, help="default: generate's default")
     cli.add_argument("--time-budget", type=float, default=None, help="seconds per problem (default: generate's)")
+    cli.add_argument("--adapter", default=None,
+                     help="a codegen adapter directory to measure, or 'none' for the bare base (default: the shipped one)")
     cli.add_argument("--json", action="store_true")
     args = cli.parse_args(argv)
     try:
@@ -128,13 +134,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from codeassist.generate import candidates as grading
     from codeassist.generate import code, generate_and_test
-    from codeassist.llm import models
+    from codeassist.llm import generation, models
 
+    if args.adapter is not None:  # measure a candidate adapter, or none
+        chosen = None if args.adapter == "none" else Path(args.adapter).expanduser()
+        generation.adapter_dir = lambda task: chosen  # noqa: E731
     rows = read_problems()
     ids = sorted(rows, key=lambda task: int(task.split("/")[1]))
     if args.problems < len(ids):
         ids = sorted(random.Random(args.seed).sample(ids, args.problems), key=lambda task: int(task.split("/")[1]))
     lm = models.load(None, "cpu")
+    directory = generation.adapter_dir("codegen")
+    adapter = "none" if directory is None else str(directory)
     options = {"count": args.candidates or code.DEFAULT_CANDIDATES,
                "time_budget": args.time_budget or code.DEFAULT_TIME_BUDGET_S}
     totals = {name: {"passed": 0, "parsed": 0, "seconds": 0.0} for name in ("greedy", "generate-and-test")}
@@ -159,7 +170,8 @@ def main(argv: list[str] | None = None) -> int:
               f"{generation.summary})", file=sys.stderr, flush=True)
     count = len(ids)
     print(f"\nHumanEval, {count} problems (seed {args.seed}), default model on CPU, "
-          f"{tried} candidates in all; {options['count']} candidates, {options['time_budget']:g} s per problem\n")
+          f"{tried} candidates in all; {options['count']} candidates, {options['time_budget']:g} s per problem; "
+          f"codegen adapter: {adapter}\n")
     print("| row | pass@1 | answers that parse | wall time |")
     print("|---|---|---|---|")
     summary = {}
@@ -169,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {name} | {100 * total['passed'] / count:.1f} % ({total['passed']}/{count}) | "
               f"{100 * total['parsed'] / count:.0f} % | {total['seconds']:.0f} s |")
     if args.json:
-        print(json.dumps({"problems": count, "seed": args.seed, "candidates": tried, "rows": summary,
+        print(json.dumps({"problems": count, "seed": args.seed, "candidates": tried, "adapter": adapter, "rows": summary,
                           "date": time.strftime("%Y-%m-%d")}))
     return 0
 

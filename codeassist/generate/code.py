@@ -75,6 +75,21 @@ def normalise_signature(signature: str) -> tuple[str, str]:
     return line + ":", match.group(1)
 
 
+def function_prompt(spec: str, line: str, language: str = "python") -> str:
+    """Return the ask for one function, as `generate` sends it and the codegen adapter is trained on.
+
+    Args:
+        spec: What the function must do, in words.
+        line: Its `def ...:` line (`normalise_signature`).
+        language: The language named in the ask.
+
+    Returns:
+        The user message.
+    """
+    from codeassist.llm import prompts
+    return prompts.GENERATE_FUNCTION.format(language=language, signature=line, spec=spec.strip())
+
+
 def extract_code(answer: str, name: str) -> str:
     """Take the code out of a model answer: the fenced block, from its imports to the end.
 

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from codeassist.errors import CodeassistError
 from codeassist.generate import candidates
 from codeassist.generate.candidates import Candidate
-from codeassist.generate.code import DEFAULT_CANDIDATES, DEFAULT_TIME_BUDGET_S, extract_code, normalise_signature, \
-    parse_problem
+from codeassist.generate.code import DEFAULT_CANDIDATES, DEFAULT_TIME_BUDGET_S, extract_code, function_prompt, \
+    normalise_signature, parse_problem
 
 if TYPE_CHECKING:
     from codeassist.llm.models import LoadedModel
@@ -91,8 +91,7 @@ def generate_candidates(spec: str, signature: str, *, language: str = "python", 
     if language != "python":
         raise CodeassistError(f"code generation does not support {language} yet", "pass --language python")
     from codeassist.generate.checks import run_checks, spec_examples
-    from codeassist.llm import prompts
-    from codeassist.llm.generation import chat
+    from codeassist.llm.generation import attach_adapter, chat
     line, name = normalise_signature(signature)
     expected = candidates.parameters(line)
     examples = spec_examples(spec, signature, name=name)
@@ -102,7 +101,10 @@ def generate_candidates(spec: str, signature: str, *, language: str = "python", 
     if lm is None:
         from codeassist.llm.models import load
         lm = server if server is not None else load(model, device)
-    plain = prompts.GENERATE_FUNCTION.format(language=language, signature=line, spec=spec.strip())
+    # The codegen adapter when one is shipped; otherwise the bare base, even when another
+    # task's adapter was attached to this model earlier.
+    adapter = attach_adapter(lm, "codegen")
+    plain = function_prompt(spec, line, language)
     prompted = plain
     if project_code:
         from codeassist.generate.examples import CODE_EXAMPLES_HEADER
@@ -129,7 +131,8 @@ def generate_candidates(spec: str, signature: str, *, language: str = "python", 
             options = {} if not tried else {"temperature": SAMPLE_TEMPERATURE, "top_p": SAMPLE_TOP_P,
                                             "seed": seed + len(tried)}
         began = time.monotonic()
-        code = extract_code(fence + chat(lm, message, prefix=fence, max_new_tokens=max_new_tokens, **options), name)
+        code = extract_code(fence + chat(lm, message, prefix=fence, max_new_tokens=max_new_tokens, adapter=adapter,
+                                        **options), name)
         problem = parse_problem(code, name) or candidates.signature_problem(code, name, expected)
         passed, output = None, ""
         if ran and problem is None:

