@@ -361,7 +361,8 @@ def _param_rules(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterato
     documented |= {clean_name(item.name).split(".")[0] for item in parsed.keyword_params}
     # Documented names may be keys of **kwargs, even when **kwargs has an entry of its own
     # (unittest's `msg`); precision over the recall this costs.
-    takes_kwargs = any(p.kind == VAR_KEYWORD for p in params)
+    var_keyword = {p.name for p in params if p.kind == VAR_KEYWORD}
+    takes_kwargs = bool(var_keyword)
     # JavaScript functions may read undeclared parameters through `arguments` (lodash, axios).
     takes_kwargs = takes_kwargs or (unit.language in _JS and re.search(r"\barguments\b", unit.body) is not None)
     aliases = _ts_doc_names(unit) if unit.language in _JS else {}
@@ -382,27 +383,31 @@ def _param_rules(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterato
         return
     documented |= {aliases[name] for name in documented if name in aliases}
     documented |= _version_note_names(doc.text)
+    unmatched = {clean_name(item.name) for item in parsed.params} - names
     # Entries for names the signature lacks, beside a **kwargs, document its keys.
-    if any(p.kind == VAR_KEYWORD for p in params) and {clean_name(i.name) for i in parsed.params or ()} - names:
-        documented |= {p.name for p in params if p.kind == VAR_KEYWORD}
+    if var_keyword and unmatched:
+        documented |= var_keyword
     # A documented **kwargs that goes to the parent class covers what the parent documents.
-    parent_kwargs = any(p.kind == VAR_KEYWORD and p.name in documented for p in params)
-    inherited = _parent_documented(unit, units)
+    parent_kwargs = bool(var_keyword & documented)
     # `*args` documented while the signature says `*values`: a rename, not a pass-through.
-    stale_stars = bool({clean_name(item.name) for item in parsed.params or ()} & {"args", "kwargs"} - names)
+    stale_stars = bool(unmatched & {"args", "kwargs"})
+    inherited: set[str] | None = None  # built only when needed: it reads the file's other units
     for param in params:
         if param.name in documented or not param.name.strip("_"):
             continue
+        if unit.language == "python" and param.name.startswith("_"):
+            continue  # private: an injected default (`_cell_len=cached_len`), not for callers
         if _forwarded(param, unit.body) and not stale_stars:
             continue
         if _unpacked_documented(param, unit.body, documented) or _decorated_slot(param.name, unit.body):
             continue
-        if param.name in inherited and _passed_to_parent(param.name, unit.body):
-            continue  # documented by the parent class it goes to (click's `BadParameter(UsageError)`)
-        if parent_kwargs and _passed_to_parent(param.name, unit.body):
-            continue  # `:param kwargs: The same keyword arguments that Field receives`
-        if unit.language == "python" and param.name.startswith("_"):
-            continue  # private: an injected default (`_cell_len=cached_len`), not for callers
+        if _passed_to_parent(param.name, unit.body):
+            if inherited is None:
+                inherited = _parent_documented(unit, units)
+            # `:param kwargs: The same keyword arguments that Field receives`, or documented by
+            # the parent class it goes to (click's `BadParameter(UsageError)`).
+            if parent_kwargs or param.name in inherited:
+                continue
         yield make_finding(
             CA102, unit, unit.start_line,
             f"parameter `{param.name}` of `{unit.qualname}` is missing from its documentation",
