@@ -195,15 +195,16 @@ def _undocumented(unit: CodeUnit, doc: Doc, units: Sequence[CodeUnit]) -> Iterat
     if unit.language == "java":
         clause = _THROWS_CLAUSE.search(unit.body)
         documented |= {short_name(n) for n in clause.group(1).split(",")} if clause else set()
-    ignored = _NOT_FOR_CALLERS.get(unit.language, frozenset())
+    named = documented | mentioned
+    # A documented parent covers a subclass, but not a root; an ignored class covers its own.
+    covering = (documented - _ROOTS) | _NOT_FOR_CALLERS.get(unit.language, frozenset())
     local: dict[str, tuple[str, ...]] | None = None
     for raised in unit.raises:
-        if short_name(raised) in documented | mentioned:
+        if short_name(raised) in named:
             continue
         if local is None:  # built only when needed: most raises are documented by name
             local = {u.name: u.bases for u in units if u.kind == CLASS and u.bases}
-        family = ancestors(raised, unit.language, local)
-        if not family & ((documented - _ROOTS) | ignored):
+        if not ancestors(raised, unit.language, local) & covering:
             yield raised
 
 
