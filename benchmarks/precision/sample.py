@@ -9,14 +9,12 @@ from __future__ import annotations
 import collections
 import hashlib
 import re
-import tomllib
-from importlib import resources
 from pathlib import Path
 
 from codeassist.languages import language_for_path
+from benchmarks.verdicts import read_verdicts
 from codeassist.parsing.parse import parse_source
 
-VERDICTS_FILE = "verdicts.toml"
 SAMPLE_PER_CELL = 15
 EXCERPT_LINES = 40
 
@@ -27,8 +25,7 @@ def load_verdicts() -> dict[str, tuple[str, str]]:
     Returns:
         `verdict_key` of a finding → ("TP" or "FP", the reason).
     """
-    text = resources.files(__package__).joinpath(VERDICTS_FILE).read_text(encoding="utf-8")
-    return {key: (entry["verdict"], entry["reason"]) for key, entry in tomllib.loads(text).items()}
+    return read_verdicts(__package__)
 
 
 def verdict_key(finding: dict) -> str:

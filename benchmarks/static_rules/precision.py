@@ -12,9 +12,9 @@ import json
 import random
 import re
 import sys
-import tomllib
-from importlib import resources
 from pathlib import Path
+
+from benchmarks.verdicts import VERDICTS_FILE, read_verdicts
 
 from .corpus import NOT_STDLIB, STDLIB, copy_tree, python_files
 from .quality import ratio
@@ -23,7 +23,6 @@ from .tools import Tool, command, run_tool
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLE_FILE = REPO / "benchmarks" / "results" / "stdlib_sample.md"
-VERDICTS_FILE = "verdicts.toml"
 
 
 def load_verdicts() -> dict[str, tuple[str, str]]:
@@ -32,8 +31,7 @@ def load_verdicts() -> dict[str, tuple[str, str]]:
     Returns:
         `verdict_key` of a finding → ("TP" or "FP", the reason).
     """
-    text = resources.files(__package__).joinpath(VERDICTS_FILE).read_text(encoding="utf-8")
-    return {key: (entry["verdict"], entry["reason"]) for key, entry in tomllib.loads(text).items()}
+    return read_verdicts(__package__)
 
 
 def verdict_key(finding: dict) -> str:
