@@ -9,19 +9,8 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the usual alias
 
 from codeassist.llm import fastdecode, fastweights, generation, prompts
+
 TOKENS = 32
-
-
-@pytest.fixture(scope="module")
-def tiny():
-    """A 2-layer Llama with grouped-query attention and random weights (seeded)."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=96, hidden_size=64, intermediate_size=96, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
-                         tie_word_embeddings=True, bos_token_id=None, eos_token_id=None, pad_token_id=0)
-    return LlamaForCausalLM(config).eval()
 
 
 def _hf_greedy(model, prompt: list[int], count: int) -> tuple[list[int], list[float]]:  # noqa: ANN001

@@ -12,15 +12,9 @@ TOKENS = 24
 
 
 @pytest.fixture(scope="module")
-def weights():
-    """A 2-layer Llama with random weights (seeded), prepared for the fast decoder."""
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=96, hidden_size=64, intermediate_size=96, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=128,
-                         tie_word_embeddings=True, bos_token_id=None, eos_token_id=None, pad_token_id=0)
-    return fastweights.Weights(LlamaForCausalLM(config).eval(), "fp32")
+def weights(tiny):
+    """The tiny Llama (conftest), prepared for the fast decoder."""
+    return fastweights.Weights(tiny, "fp32")
 
 
 def _decode(weights: fastweights.Weights, **options: float) -> list[int]:
