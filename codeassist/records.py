@@ -48,12 +48,14 @@ class DocItem:
         type: The type written in the documentation, if any.
         description: The entry's text.
         line: The 0-based line of the entry inside the documentation text.
+        default: A default the documentation's syntax states (JSDoc's `[name=5]`), if any.
     """
 
     name: str
     type: str | None = None
     description: str = ""
     line: int = 0
+    default: str | None = None
 
 
 @dataclass(frozen=True)

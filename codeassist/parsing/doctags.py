@@ -172,14 +172,15 @@ def _param(tag: _Tag) -> DocItem | None:
         if end is None:
             return None
         # `[name=default]` marks an optional parameter; the name is what rules compare.
-        name, description = rest[1:end].split("=", 1)[0].strip(), rest[end + 1 :]
+        name, _, default = rest[1:end].partition("=")
+        description = rest[end + 1 :]
     else:
-        name, description = _first_word(rest)
+        (name, description), default = _first_word(rest), ""
     # `subscribe?` (rxjs) marks an optional parameter as TypeScript does.
     name = name.strip().lstrip(".").rstrip("?")
     # TSDoc separates name and description with a hyphen.
     description = description.strip().removeprefix("-").strip()
-    return DocItem(name, kind, description, tag.line) if name else None
+    return DocItem(name, kind, description, tag.line, default.strip() or None) if name else None
 
 
 def _value(tag: _Tag) -> DocItem | None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from codeassist.parsing.docstrings import clean_name
 from codeassist.languages import LANGUAGES
 from codeassist.review.rules.base import INFO, WARNING, Rule, make_finding
+from codeassist.review.rules.defaults import CA106, check_defaults
 from codeassist.review.rules.exceptions import ancestors, short_name
 from codeassist.records import (
     CLASS, RECEIVER, TYPE_PARAMETER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit, Doc, DocItem, Finding, Param,
@@ -110,7 +111,7 @@ CA105 = Rule(
     languages=("python", "javascript", "typescript", "tsx"),
 )
 
-RULES = (CA101, CA102, CA103, CA104, CA105)
+RULES = (CA101, CA102, CA103, CA104, CA105, CA106)
 
 _JS = ("javascript", "typescript", "tsx")
 # Raised to flag a bug or an unfinished stub, not for callers to handle. Java's Errors (any
@@ -161,6 +162,7 @@ def check(unit: CodeUnit, units: Sequence[CodeUnit] = ()) -> Iterator[Finding]:
     if doc is None or not LANGUAGES[unit.language].param_docs:
         return
     yield from _param_rules(unit, doc, units)
+    yield from check_defaults(unit, doc)
     if unit.kind == CLASS or unit.is_stub:
         return
     parsed = doc.parsed
