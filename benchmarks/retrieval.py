@@ -4,9 +4,9 @@
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/retrieval.py --lengths   # 128 vs 256 tokens
 
 CodeSearchNet protocol on the "test" split of the mined pairs (packages never trained on,
-see training/configs/mine_pairs.toml): the pairs are shuffled with a fixed seed and cut into
-pools of 1000; each query (the first paragraph of a real docstring) is ranked against its
-own code (the unit without its docstring) and the pool's 999 other units. MRR, R@1 and R@10
+see training/configs/mine_pairs.toml), per language: each language's pairs are shuffled with
+a fixed seed and cut into pools of 1000; each query (the first paragraph of a real docstring)
+is ranked against its own code (the unit without its docstring) and the pool's 999 others. MRR, R@1 and R@10
 for every method in one run, then the encoding throughput (units/s) of raw MiniLM vs the
 code encoder on the same units, with what each speed-up buys on its own.
 
@@ -32,8 +32,12 @@ from codeassist.encoders.text import MiniLM  # noqa: E402
 from codeassist.encoders.lexical import BM25, cosine, rrf  # noqa: E402
 from codeassist.parsing.ast_seq import linearise  # noqa: E402
 
-DATA = Path("~/.cache/codeassist-data/pairs").expanduser()
+DATA = Path("~/.cache/codeassist-data/pairs-v2").expanduser()
 POOL = 1000
+RAW = "raw MiniLM (code as text, 256 tok)"
+TRAINED = "code encoder (AST + LoRA, 128 tok)"
+LANGUAGE_ORDER = ("python", "javascript", "typescript", "go", "java", "rust")
+LANGUAGE_OF = {"tsx": "typescript"}
 
 
 def pools(split, size: int, seed: int) -> list[list[int]]:
@@ -65,7 +69,7 @@ def throughput(encoder: MiniLM, inputs: list[str], prepare=None) -> float:  # no
 
 
 def run(args: argparse.Namespace) -> None:
-    """The quality table on held-out pools, then the throughput table."""
+    """The quality table per language on held-out pools, then the throughput table."""
     from datasets import load_from_disk
 
     from codeassist.encoders.code import CODE_MAX_TOKENS, adapter_dir
@@ -73,36 +77,51 @@ def run(args: argparse.Namespace) -> None:
     test = load_from_disk(str(args.data))["test"]
     adapter = args.adapter or adapter_dir()
     doc = MiniLM()                                   # the doc encoder; also "raw MiniLM"
+    query = MiniLM(adapter=args.doc_adapter) if args.doc_adapter else doc
     raw = MiniLM(max_tokens=256)                     # code as plain text, ST's default length
     code = MiniLM(adapter=adapter, max_tokens=CODE_MAX_TOKENS)
     code8 = MiniLM(adapter=adapter, max_tokens=CODE_MAX_TOKENS, quantize=True)
-    names = ["BM25", "raw MiniLM (code as text, 256 tok)", "raw MiniLM on AST seq (128 tok)",
-             "code encoder (AST + LoRA, 128 tok)", "code encoder int8", "hybrid: BM25 + code encoder (RRF)"]
-    results: dict[str, list[np.ndarray]] = {n: [] for n in names}
-    chosen = pools(test, args.pool, args.seed)[: args.max_pools]
-    for number, pool in enumerate(chosen, 1):
-        rows = test.select(pool)
-        queries = doc.encode(rows["doc"])
-        index = BM25(rows["code"])
-        lexical = np.stack([index.scores(q) for q in rows["doc"]])
-        trained = dense_scores(code, queries, rows["ast"])
-        for name, scores in zip(names, [
-            lexical, dense_scores(raw, queries, rows["code"]), dense_scores(doc, queries, rows["ast"]),
-            trained, dense_scores(code8, queries, rows["ast"]),
-            np.stack([rrf(lexical[i], trained[i]) for i in range(len(pool))]),
-        ], strict=True):
-            results[name].append(metrics(scores))
-        print(f"pool {number}/{len(chosen)} done", file=sys.stderr)
+    names = ["BM25", RAW, "raw MiniLM on AST seq (128 tok)", TRAINED, "code encoder int8",
+             "hybrid: BM25 + code encoder (RRF)"]
+    languages = [LANGUAGE_OF.get(language, language) for language in test["language"]]
+    present = [language for language in LANGUAGE_ORDER if language in languages]
+    results: dict[str, dict[str, list[np.ndarray]]] = {lang: {n: [] for n in names} for lang in present}
+    used: dict[str, int] = {}
+    for language in present:
+        rows_of = test.select([i for i, lang in enumerate(languages) if lang == language])
+        chosen = pools(rows_of, args.pool, args.seed)[: args.max_pools]
+        used[language] = sum(len(p) for p in chosen)
+        for pool in chosen:
+            rows = rows_of.select(pool)
+            docs, sources, asts = list(rows["doc"]), list(rows["code"]), list(rows["ast"])
+            queries = query.encode(docs)
+            index = BM25(sources)
+            lexical = np.stack([index.scores(q) for q in docs])
+            trained = dense_scores(code, queries, asts)
+            plain = doc.encode(docs)
+            for name, scores in zip(names, [
+                lexical, dense_scores(raw, plain, sources), dense_scores(doc, plain, asts),
+                trained, dense_scores(code8, queries, asts),
+                np.stack([rrf(lexical[i], trained[i]) for i in range(len(pool))]),
+            ], strict=True):
+                results[language][name].append(metrics(scores))
+        print(f"{language}: {used[language]} queries done", file=sys.stderr)
 
-    total = sum(len(p) for p in chosen)
-    print(f"\nheld-out packages: {', '.join(sorted(set(test['package'])))}; {len(test)} pairs, "
-          f"{len(chosen)} pool(s) of {len(chosen[0])} → {total} queries; adapter {adapter}")
-    print(f"\n| method | MRR | R@1 | R@10 |\n|---|---|---|---|")
-    for name in names:
-        mrr, r1, r10 = np.concatenate(results[name]).mean(0)
-        print(f"| {name} | {mrr:.3f} | {r1:.3f} | {r10:.3f} |")
+    print(f"\nheld-out packages: {', '.join(sorted(set(test['package'])))}; adapter {adapter}"
+          + (f", query adapter {args.doc_adapter}" if args.doc_adapter else ""))
+    print("queries (pools of ≤ " + str(args.pool) + "): "
+          + ", ".join(f"{lang} {n}" for lang, n in used.items()))
+    for column, label in ((0, "MRR"), (1, "R@1"), (2, "R@10")):
+        print(f"\n{label}\n\n| method | " + " | ".join(present) + " |\n|---|" + "---|" * len(present))
+        table = {name: [np.concatenate(results[lang][name])[:, column].mean() for lang in present] for name in names}
+        for name in names:
+            print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in table[name]) + " |")
+        if column == 0:
+            gain = [t - r for t, r in zip(table[TRAINED], table[RAW], strict=True)]
+            print("| trained − raw MiniLM on code | " + " | ".join(f"{g:+.3f}" for g in gain) + " |")
 
-    units = test.select(chosen[0][: args.speed_units])
+    first = test.select(pools(test, args.pool, args.seed)[0])
+    units = first.select(range(min(args.speed_units, len(first))))
     raw128 = MiniLM(max_tokens=128)
     sources, langs = units["code"], units["language"]
     speeds = [
@@ -164,6 +183,7 @@ def main() -> None:
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     cli.add_argument("--data", type=Path, default=DATA)
     cli.add_argument("--adapter", type=Path, help="adapter directory (default: the shipped one)")
+    cli.add_argument("--doc-adapter", type=Path, help="query-side adapter, when the doc tower was trained too")
     cli.add_argument("--pool", type=int, default=POOL)
     cli.add_argument("--max-pools", type=int, default=3)
     cli.add_argument("--speed-units", type=int, default=300)

@@ -3,12 +3,15 @@
     python -m training.recipes.train_code_encoder --config training/configs/code_encoder.toml
     accelerate launch --num_processes 8 -m training.recipes.train_code_encoder --config ...
 
-The documentation side is the frozen doc encoder (`codeassist.encoders.text`), so its vectors
-are computed once, up front. Only the code side learns: MiniLM + LoRA reads the AST sequence
-of each unit (`codeassist.parsing.ast_seq`) and InfoNCE pulls its vector towards the vector
-of its own documentation and away from the others in the batch. Because the doc vectors are
-frozen and precomputed, extra negatives cost nothing: every step also scores a random "bank"
-of other training docs (`bank_negatives`), which a trainable two-tower setup could not afford.
+MiniLM + LoRA reads the AST sequence of each unit (`codeassist.parsing.ast_seq`) and InfoNCE
+pulls its vector towards the vector of its own documentation and away from the others in the
+batch. The documentation side (`doc_tower`) is either the frozen doc encoder
+(`codeassist.encoders.text`: its vectors are computed once, up front, so every step also
+scores a free random "bank" of other training docs, `bank_negatives`) or a second MiniLM with
+its own LoRA adapter, trained too (in-batch negatives only: embedding a 480-doc bank with the
+training doc tower every step costs ~50 s a step on two cores, 30× the step itself).
+Which pairs share a batch (random with length bucketing, same-package, or BM25 neighbours) and
+how the languages are balanced is `code_encoder_batches.Batches`, a pure function of the step.
 
 The steps, in the order the functions below run:
 
@@ -17,9 +20,10 @@ The steps, in the order the functions below run:
    adapter, AdamW and a warmup-cosine schedule; with `--resume`, the latest checkpoint.
 2. Train: InfoNCE steps; every `eval_every` steps the dev MRR (the best adapter is kept in
    `output_dir/best`), every `checkpoint_every` steps a checkpoint (`accelerator.save_state`)
-   from which `--resume` continues with the same data order.
+   from which `--resume` continues exactly (same batches, bank, dropout: the same next loss).
 3. Save: the final adapter in the peft format (`adapter_config.json` +
-   `adapter_model.safetensors`) and a summary naming the adapter to ship (the best by dev MRR).
+   `adapter_model.safetensors`; the doc tower's, when trained, in `doc/` beside it) and a summary
+   naming the adapter to ship (the best by dev MRR, the mean over the dev split's languages).
 
 Runs on CPU, one GPU, or many through `accelerate launch` (each process takes its own batches;
 in-batch negatives are per process).
@@ -31,6 +35,7 @@ import argparse
 import json
 import math
 import os
+import shutil
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -47,7 +52,10 @@ from tqdm.auto import tqdm
 from transformers import AutoModel, AutoTokenizer
 
 from codeassist.encoders.text import MODEL_ID, MiniLM, model_dir, pool
-from training.config import add_config_arguments, load_config, parse_set
+from training.config import ConfigError, add_config_arguments, load_config, parse_set
+from training.recipes.code_encoder_batches import NEGATIVES, Batches, bm25_neighbours
+
+DOC_TOWERS = ("frozen", "lora")
 
 
 class Pairs(NamedTuple):
@@ -55,18 +63,38 @@ class Pairs(NamedTuple):
 
     docs: list[str]
     asts: list[str]
-    targets: torch.Tensor   # doc vectors, one row per training pair
+    targets: torch.Tensor | None  # frozen doc vectors, one row per pair (None when the doc tower trains)
     doc_ids: torch.Tensor   # equal docs share an id, so they are never each other's negatives
+    batches: Batches        # which pairs each step takes
     dev: Any                # the dev split (datasets.Dataset), for the MRR
 
 
-def setup_data(config: dict[str, Any], out: Path, accelerator: Accelerator) -> Pairs:
-    """Load the pairs and embed the training docs once.
+class Stop(NamedTuple):
+    """When a run stops before its schedule ends (0: never), to be continued with --resume."""
+
+    steps: int = 0
+    seconds: float = 0.0
+
+    def due(self, steps: int, seconds: float) -> bool:
+        """Whether a run that has done `steps` steps in `seconds` should stop now."""
+        return bool(self.steps and steps >= self.steps) or bool(self.seconds and seconds >= self.seconds)
+
+
+class Towers(NamedTuple):
+    """The two sides: the code encoder always learns; the doc side learns when `doc` is set."""
+
+    code: Any
+    doc: Any | None
+
+
+def setup_data(config: dict[str, Any], out: Path, accelerator: Accelerator, tokenizer: Any) -> Pairs:
+    """Load the pairs, embed the training docs once (frozen doc tower) and plan the batches.
 
     Args:
         config: The settings.
-        out: The run directory (the doc vectors are cached there).
+        out: The run directory (doc vectors, lengths and BM25 neighbours are cached there).
         accelerator: For the main process to embed while the others wait.
+        tokenizer: MiniLM's tokenizer (the code lengths for bucketing).
 
     Returns:
         The training pairs and the dev split.
@@ -75,11 +103,41 @@ def setup_data(config: dict[str, Any], out: Path, accelerator: Accelerator) -> P
     train = data["train"]
     if config["max_train_pairs"]:
         train = train.shuffle(seed=config["seed"]).select(range(min(config["max_train_pairs"], len(train))))
-    docs, asts = train["doc"], train["ast"]
-    with accelerator.main_process_first():  # one process embeds, the others read its file
-        targets = doc_vectors(docs, out, accelerator)
+    docs, asts = list(train["doc"]), list(train["ast"])
+    with accelerator.main_process_first():  # one process embeds, the others read its files
+        targets = doc_vectors(docs, out, accelerator) if config["doc_tower"] == "frozen" else None
+        lengths = cached(out / "lengths.npy", len(asts), accelerator, lambda: np.array(
+            [len(ids) for ids in tokenizer(asts, truncation=True, max_length=config["max_tokens"])["input_ids"]]))
+        neighbours = None
+        if config["negatives"] == "bm25":
+            neighbours = cached(out / "bm25_neighbours.npy", len(asts), accelerator,
+                                lambda: bm25_neighbours(docs, list(train["code"]), list(train["package"])))
+    batches = Batches(languages=list(train["language"]), packages=list(train["package"]), lengths=lengths,
+                      batch_size=config["batch_size"] * accelerator.num_processes, seed=config["seed"],
+                      negatives=config["negatives"], per_language=config["max_pairs_per_language"],
+                      batch_packages=config["batch_packages"], neighbours=neighbours)
     doc_ids = torch.tensor(np.unique(docs, return_inverse=True)[1])
-    return Pairs(docs, asts, targets, doc_ids, data["dev"])
+    return Pairs(docs, asts, targets, doc_ids, batches, data["dev"])
+
+
+def cached(path: Path, rows: int, accelerator: Accelerator, compute: Any) -> np.ndarray:
+    """Return an array cached in the run directory, computing (and, on the main process, saving) it.
+
+    Args:
+        path: The .npy file.
+        rows: The expected first dimension (a cache of other data is recomputed).
+        accelerator: Only the main process writes.
+        compute: Makes the array.
+
+    Returns:
+        The array.
+    """
+    if path.exists() and np.load(path, mmap_mode="r").shape[0] == rows:
+        return np.load(path)
+    array = compute()
+    if accelerator.is_main_process:
+        np.save(path, array)
+    return array
 
 
 def doc_vectors(docs: list[str], out: Path, accelerator: Accelerator) -> torch.Tensor:
@@ -93,13 +151,8 @@ def doc_vectors(docs: list[str], out: Path, accelerator: Accelerator) -> torch.T
     Returns:
         One vector per doc.
     """
-    cache = out / "doc_vectors.npy"
-    if cache.exists() and np.load(cache, mmap_mode="r").shape[0] == len(docs):
-        return torch.from_numpy(np.load(cache))
-    vectors = MiniLM().encode(docs, batch_size=64)
-    if accelerator.is_main_process:
-        np.save(cache, vectors)
-    return torch.from_numpy(vectors)
+    return torch.from_numpy(cached(out / "doc_vectors.npy", len(docs), accelerator,
+                                   lambda: MiniLM().encode(docs, batch_size=64)))
 
 
 def setup_model(config: dict[str, Any]) -> tuple[Any, Any]:
@@ -121,18 +174,18 @@ def setup_model(config: dict[str, Any]) -> tuple[Any, Any]:
     return tokenizer, model
 
 
-def setup_optimizer(config: dict[str, Any], model: Any) -> tuple[torch.optim.Optimizer, Any]:
-    """Make AdamW over the adapter's parameters and a linear-warmup cosine schedule.
+def setup_optimizer(config: dict[str, Any], towers: Towers) -> tuple[torch.optim.Optimizer, Any]:
+    """Make AdamW over the adapters' parameters and a linear-warmup cosine schedule.
 
     Args:
         config: The settings (learning_rate, weight_decay, max_steps, warmup_steps).
-        model: The peft model.
+        towers: The peft models.
 
     Returns:
         The optimizer and the scheduler.
     """
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
-                                  lr=config["learning_rate"], weight_decay=config["weight_decay"])
+    parameters = [p for tower in towers if tower is not None for p in tower.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(parameters, lr=config["learning_rate"], weight_decay=config["weight_decay"])
     steps, warmup = config["max_steps"], config["warmup_steps"]
     schedule = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda s: min(1.0, (s + 1) / max(1, warmup))
                                                  * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
@@ -158,8 +211,46 @@ def resume(checkpoints: Path, accelerator: Accelerator) -> tuple[int, float]:
     return state["step"], state["best_dev_mrr"]
 
 
-def train(config: dict[str, Any], out: Path, accelerator: Accelerator, tokenizer: Any, model: Any,
-          optimizer: torch.optim.Optimizer, schedule: Any, pairs: Pairs, *, start: int, best: float) -> float:
+def step_loss(config: dict[str, Any], step: int, accelerator: Accelerator, tokenizer: Any, towers: Towers,
+              pairs: Pairs) -> torch.Tensor:
+    """Return the symmetric InfoNCE loss of one step's batch (this process's share of it).
+
+    Args:
+        config: The settings.
+        step: The step (its batch and its bank are functions of the seed and the step).
+        accelerator: The prepared run.
+        tokenizer: MiniLM's tokenizer.
+        towers: The prepared models.
+        pairs: The training pairs.
+
+    Returns:
+        The loss, with gradients.
+    """
+    device, rank, world = accelerator.device, accelerator.process_index, accelerator.num_processes
+    ids = torch.tensor(pairs.batches.at(step)[rank::world], device=device)
+    bank = min(config["bank_negatives"], len(pairs.docs))  # 0 with a trained doc tower (main checks)
+    extra = np.random.default_rng([config["seed"], step, rank, 3]).choice(len(pairs.docs), size=bank, replace=False)
+    candidates = torch.cat([ids, torch.from_numpy(extra).to(device)])
+    code = encode(towers.code, tokenizer, [pairs.asts[i] for i in ids.tolist()], config["max_tokens"], device)
+    if towers.doc is None:
+        targets = pairs.targets.to(device)[candidates]
+    else:
+        targets = encode(towers.doc, tokenizer, [pairs.docs[i] for i in ids.tolist()], config["max_tokens"], device)
+    logits = code @ targets.T / config["temperature"]
+    labels = torch.arange(len(ids), device=device)
+    # A candidate whose doc equals the positive's doc is not a negative: mask it out.
+    doc_ids = pairs.doc_ids.to(device)
+    same = doc_ids[ids].unsqueeze(1) == doc_ids[candidates].unsqueeze(0)
+    same[labels, labels] = False
+    logits = logits.masked_fill(same, float("-inf"))
+    loss = torch.nn.functional.cross_entropy(logits, labels)
+    # The reverse direction (doc → code, in-batch) trains the ranking the search uses.
+    return 0.5 * (loss + torch.nn.functional.cross_entropy(logits[:, : len(ids)].T, labels))
+
+
+def train(config: dict[str, Any], out: Path, accelerator: Accelerator, tokenizer: Any, towers: Towers,
+          optimizer: torch.optim.Optimizer, schedule: Any, pairs: Pairs, *, start: int, best: float,
+          stop: Stop) -> tuple[float, int]:
     """Run the InfoNCE steps from `start` to `max_steps`, evaluating and checkpointing on the way.
 
     Args:
@@ -167,84 +258,79 @@ def train(config: dict[str, Any], out: Path, accelerator: Accelerator, tokenizer
         out: The run directory (train_log.jsonl, best/, checkpoints/).
         accelerator: The prepared run.
         tokenizer: MiniLM's tokenizer.
-        model: The prepared peft model.
+        towers: The prepared models.
         optimizer: The prepared optimizer.
         schedule: The prepared scheduler.
         pairs: The training pairs and the dev split.
         start: The first step (after a resume, the checkpoint's).
         best: The best dev MRR so far.
+        stop: When to stop before `max_steps` (a checkpoint is saved there).
 
     Returns:
-        The best dev MRR.
+        The best dev MRR and the steps done.
     """
-    device = accelerator.device
-    targets, doc_ids = pairs.targets.to(device), pairs.doc_ids.to(device)
-    rank, world = accelerator.process_index, accelerator.num_processes
-    steps, temperature, bank = config["max_steps"], config["temperature"], config["bank_negatives"]
-    # Seeded by the step too, so a resumed run does not replay the bank of its first steps.
-    generator = np.random.default_rng(config["seed"] + 7919 * (start + 1) + rank)
+    steps = config["max_steps"]
+    done = start
     bar = tqdm(range(start, steps), initial=start, total=steps, desc="train",
                disable=not accelerator.is_local_main_process)
     began = time.time()
-    model.train()
+    for tower in towers:
+        if tower is not None:
+            tower.train()
     with (out / "train_log.jsonl").open("a") as log:
+        if start == 0 and accelerator.is_main_process:  # a fresh LoRA adapter is the raw model: the baseline
+            log.write(json.dumps({"step": 0, "dev_mrr_by_language": dev_mrr(
+                unwrapped(accelerator, towers), tokenizer,
+                pairs.dev, config["max_tokens"], accelerator.device, config["dev_pool"])}) + "\n")
         for step in bar:
-            # Each process takes its own slice of a global batch.
-            ids = batch_order(len(pairs.docs), config["batch_size"] * world, step, config["seed"])[rank::world]
-            ids = torch.tensor(ids, device=device)
-            extra = generator.choice(len(pairs.docs), size=min(bank, len(pairs.docs)), replace=False)
-            candidates = torch.cat([ids, torch.from_numpy(extra).to(device)])
-            code = encode(model, tokenizer, [pairs.asts[i] for i in ids.tolist()], config["max_tokens"], device)
-            logits = code @ targets[candidates].T / temperature
-            labels = torch.arange(len(ids), device=device)
-            # A candidate whose doc equals the positive's doc is not a negative: mask it out.
-            same = doc_ids[ids].unsqueeze(1) == doc_ids[candidates].unsqueeze(0)
-            same[labels, labels] = False
-            logits = logits.masked_fill(same, float("-inf"))
-            loss = torch.nn.functional.cross_entropy(logits, labels)
-            # The reverse direction (doc → code, in-batch) trains the ranking the search uses.
-            loss = 0.5 * (loss + torch.nn.functional.cross_entropy(logits[:, : len(ids)].T, labels))
+            loss = step_loss(config, step, accelerator, tokenizer, towers, pairs)
             accelerator.backward(loss)
-            accelerator.clip_grad_norm_(model.parameters(), 1.0)
+            accelerator.clip_grad_norm_([p for group in optimizer.param_groups for p in group["params"]], 1.0)
             optimizer.step()
             schedule.step()
             optimizer.zero_grad()
             done = step + 1
             bar.set_postfix(loss=f"{loss.item():.3f}")
-            record = {"step": done, "loss": round(loss.item(), 4), "lr": schedule.get_last_lr()[0],
+            record = {"step": done, "loss": round(loss.item(), 6), "lr": schedule.get_last_lr()[0],
                       "elapsed_s": round(time.time() - began, 1)}
             if done % config["eval_every"] == 0 or done == steps:
-                record["dev_mrr"] = mrr = dev_mrr(accelerator.unwrap_model(model), tokenizer, pairs.dev,
-                                                 config["max_tokens"], device, config["dev_pool"])
+                plain = unwrapped(accelerator, towers)
+                per_language = dev_mrr(plain, tokenizer, pairs.dev, config["max_tokens"], accelerator.device,
+                                       config["dev_pool"])
+                record["dev_mrr"] = mrr = float(np.mean(list(per_language.values())))
+                record["dev_mrr_by_language"] = per_language
                 if mrr > best and accelerator.is_main_process:
                     best = mrr
-                    accelerator.unwrap_model(model).save_pretrained(out / "best", save_embedding_layers=False)
-                accelerator.print(f"step {done}: dev MRR {mrr:.4f} (best {best:.4f})")
+                    save_adapters(plain, out / "best")
+                accelerator.print(f"step {done}: dev MRR {mrr:.4f} (best {best:.4f}) {per_language}")
             if accelerator.is_main_process:
                 log.write(json.dumps(record) + "\n")
                 log.flush()
-            if done % config["checkpoint_every"] == 0 or done == steps:
-                save_checkpoint(accelerator, out / "checkpoints" / f"step-{done}", done, best)
+            halt = stop.due(done - start, time.time() - began)
+            if done % config["checkpoint_every"] == 0 or done == steps or halt:
+                save_checkpoint(accelerator, out / "checkpoints" / f"step-{done}", done, best,
+                                keep=config["keep_checkpoints"])
+            if halt:
+                break
     bar.close()
-    return best
+    return best, done
 
 
-def batch_order(n: int, batch_size: int, step: int, seed: int) -> list[int]:
-    """Return the indices of batch `step`: epochs are seeded permutations, so resuming replays them.
+def unwrapped(accelerator: Accelerator, towers: Towers) -> Towers:
+    """Return the towers without their accelerate wrappers (for evaluating and saving)."""
+    return Towers(*(accelerator.unwrap_model(t) if t is not None else None for t in towers))
+
+
+def save_adapters(towers: Towers, target: Path) -> None:
+    """Save the code adapter in `target` and the doc adapter, when trained, in `target/doc`.
 
     Args:
-        n: The number of training pairs.
-        batch_size: The global batch size (all processes).
-        step: The step.
-        seed: The run's seed.
-
-    Returns:
-        The pair indices of this step's batch.
+        towers: The unwrapped models.
+        target: The directory.
     """
-    per_epoch = max(1, n // batch_size)
-    epoch, index = divmod(step, per_epoch)
-    permutation = np.random.default_rng(seed + epoch).permutation(n)
-    return permutation[index * batch_size : (index + 1) * batch_size].tolist()
+    towers.code.save_pretrained(target, save_embedding_layers=False)
+    if towers.doc is not None:
+        towers.doc.save_pretrained(target / "doc", save_embedding_layers=False)
 
 
 def encode(model: Any, tokenizer: Any, texts: list[str], max_tokens: int, device: Any) -> torch.Tensor:
@@ -265,54 +351,67 @@ def encode(model: Any, tokenizer: Any, texts: list[str], max_tokens: int, device
 
 
 @torch.inference_mode()
-def dev_mrr(model: Any, tokenizer: Any, split: Any, max_tokens: int, device: Any, pool_size: int) -> float:
-    """Return the MRR of doc → code retrieval on the first `pool_size` pairs of the dev split.
+def dev_mrr(towers: Towers, tokenizer: Any, split: Any, max_tokens: int, device: Any,
+            pool_size: int) -> dict[str, float]:
+    """Return the MRR of doc → code retrieval per language of the dev split.
 
     Args:
-        model: The code encoder (unwrapped).
-        tokenizer: Its tokenizer.
+        towers: The unwrapped models (the doc side is the frozen doc encoder when not trained).
+        tokenizer: Their tokenizer.
         split: The dev split.
         max_tokens: As in training.
-        device: Where the model is.
-        pool_size: How many dev pairs compete.
+        device: Where the models are.
+        pool_size: How many dev pairs of each language compete (its first ones, by package).
 
     Returns:
-        The mean reciprocal rank.
+        The mean reciprocal rank of each language (TypeScript counted with JavaScript).
     """
-    model.eval()
-    rows = split.select(range(min(pool_size, len(split))))
-    queries = torch.from_numpy(MiniLM().encode(rows["doc"]))
-    codes = torch.cat([encode(model, tokenizer, rows["ast"][i : i + 64], max_tokens, device).cpu()
-                       for i in range(0, len(rows), 64)])
-    scores = queries @ codes.T
-    ranks = (scores > scores.diagonal().unsqueeze(1)).sum(1) + 1
-    model.train()
-    return float((1.0 / ranks.float()).mean())
+    found: dict[str, float] = {}
+    languages = ["javascript" if language in ("typescript", "tsx") else language for language in list(split["language"])]
+    for language in sorted(set(languages)):
+        rows = split.select([i for i, lang in enumerate(languages) if lang == language][:pool_size])
+        queries = torch.cat([encode(towers.doc, tokenizer, list(rows["doc"][i : i + 64]), max_tokens, device).cpu()
+                             for i in range(0, len(rows), 64)]) if towers.doc is not None \
+            else torch.from_numpy(MiniLM().encode(list(rows["doc"])))
+        codes = torch.cat([encode(towers.code, tokenizer, list(rows["ast"][i : i + 64]), max_tokens, device).cpu()
+                           for i in range(0, len(rows), 64)])
+        scores = queries @ codes.T
+        ranks = (scores > scores.diagonal().unsqueeze(1)).sum(1) + 1
+        found[language] = round(float((1.0 / ranks.float()).mean()), 4)
+    for tower in towers:
+        if tower is not None:
+            tower.train()
+    return found
 
 
-def save_checkpoint(accelerator: Accelerator, target: Path, step: int, best: float) -> None:
-    """Save the whole training state, and the progress `resume` reads back.
+def save_checkpoint(accelerator: Accelerator, target: Path, step: int, best: float, *, keep: int) -> None:
+    """Save the whole training state and the progress `resume` reads back; drop the oldest ones.
 
     Args:
         accelerator: The prepared run.
         target: The checkpoint directory (checkpoints/step-N).
         step: Steps done.
         best: The best dev MRR so far.
+        keep: How many checkpoints to keep (0: all).
     """
     accelerator.save_state(str(target))
-    if accelerator.is_main_process:
-        (target / "progress.json").write_text(json.dumps({"step": step, "best_dev_mrr": best}))
+    if not accelerator.is_main_process:
+        return
+    (target / "progress.json").write_text(json.dumps({"step": step, "best_dev_mrr": best}))
+    older = sorted(target.parent.iterdir(), key=lambda p: int(p.name.split("-")[1]))[:-keep] if keep else []
+    for old in older:
+        shutil.rmtree(old)
 
 
-def save(config: dict[str, Any], out: Path, accelerator: Accelerator, model: Any, pairs: Pairs, *,
+def save(config: dict[str, Any], out: Path, accelerator: Accelerator, towers: Towers, pairs: Pairs, *,
          best: float, seconds: float) -> None:
-    """Save the final adapter and a summary that names the adapter to ship.
+    """Save the final adapter(s) and a summary that names the adapter to ship.
 
     Args:
         config: The settings (recorded in the summary).
         out: The run directory.
         accelerator: The prepared run.
-        model: The prepared peft model.
+        towers: The prepared models.
         pairs: The training pairs (their count is recorded).
         best: The best dev MRR.
         seconds: How long this run trained.
@@ -321,7 +420,7 @@ def save(config: dict[str, Any], out: Path, accelerator: Accelerator, model: Any
     if not accelerator.is_main_process:
         return
     final = out / "adapter"
-    accelerator.unwrap_model(model).save_pretrained(final, save_embedding_layers=False)
+    save_adapters(unwrapped(accelerator, towers), final)
     chosen = out / "best" if (out / "best").exists() else final
     summary = {"steps": config["max_steps"], "train_pairs": len(pairs.docs), "best_dev_mrr": best,
                "chosen": str(chosen), "seconds_this_run": round(seconds, 1), "device": str(accelerator.device),
@@ -342,23 +441,43 @@ def main(argv: list[str] | None = None) -> int:
     cli = argparse.ArgumentParser(description="Contrastive LoRA training of the code encoder")
     add_config_arguments(cli)
     cli.add_argument("--resume", action="store_true", help="continue from the latest checkpoint")
+    cli.add_argument("--stop-after", type=int, metavar="STEPS", default=0,
+                     help="stop (with a checkpoint) after this many steps of this run; --resume goes on")
+    cli.add_argument("--time-budget", type=float, metavar="SECONDS", default=0,
+                     help="stop (with a checkpoint) once this run has trained this long; --resume goes on")
     args = cli.parse_args(argv)
     config = load_config(args.config, parse_set(args.overrides), paths=("data", "output_dir"),
                          shipped="code_encoder")
+
+    if config["doc_tower"] not in DOC_TOWERS:
+        raise ConfigError(f"doc_tower must be one of {', '.join(DOC_TOWERS)}, not {config['doc_tower']!r}")
+    if config["doc_tower"] == "lora" and config["bank_negatives"]:
+        raise ConfigError("bank_negatives needs doc_tower = \"frozen\" (a trained doc tower would embed "
+                          "the bank every step); set bank_negatives = 0 with doc_tower = \"lora\"")
+    if config["negatives"] not in NEGATIVES:
+        raise ConfigError(f"negatives must be one of {', '.join(NEGATIVES)}, not {config['negatives']!r}")
     out = Path(config["output_dir"])
 
     accelerator = Accelerator()
     set_seed(config["seed"])
     out.mkdir(parents=True, exist_ok=True)
-    pairs = setup_data(config, out, accelerator)
-    tokenizer, model = setup_model(config)
-    optimizer, schedule = setup_optimizer(config, model)
-    model, optimizer, schedule = accelerator.prepare(model, optimizer, schedule)
+    tokenizer, code = setup_model(config)
+    pairs = setup_data(config, out, accelerator, tokenizer)
+    towers = Towers(code, setup_model(config)[1] if config["doc_tower"] == "lora" else None)
+    optimizer, schedule = setup_optimizer(config, towers)
+    *models, optimizer, schedule = accelerator.prepare(*(t for t in towers if t is not None), optimizer, schedule)
+    towers = Towers(models[0], models[1] if len(models) > 1 else None)
     start, best = resume(out / "checkpoints", accelerator) if args.resume else (0, -1.0)
 
     began = time.time()
-    best = train(config, out, accelerator, tokenizer, model, optimizer, schedule, pairs, start=start, best=best)
-    save(config, out, accelerator, model, pairs, best=best, seconds=time.time() - began)
+    stop = Stop(steps=args.stop_after, seconds=args.time_budget)
+    best, done = train(config, out, accelerator, tokenizer, towers, optimizer, schedule, pairs,
+                       start=start, best=best, stop=stop)
+    if done < config["max_steps"]:
+        accelerator.print(f"stopped at step {done} of {config['max_steps']}; continue with --resume")
+        accelerator.end_training()
+        return 0
+    save(config, out, accelerator, towers, pairs, best=best, seconds=time.time() - began)
     accelerator.end_training()
     return 0
 
