@@ -86,6 +86,23 @@ def contradictions(parsed: ParsedDoc, params: Sequence[Param]) -> list[Contradic
     return found
 
 
+def newly_contradicted(parsed: ParsedDoc, old_params: Sequence[Param],
+                       new_params: Sequence[Param]) -> list[Contradiction]:
+    """Return the documented defaults that the old signature had and the new one contradicts.
+
+    Args:
+        parsed: The unchanged documentation, parsed.
+        old_params: The unit's parameters before the change.
+        new_params: Its parameters after the change.
+
+    Returns:
+        One entry per parameter whose documented default this change made untrue.
+    """
+    before = {c.stated.param for c in contradictions(parsed, old_params)}
+    old_names = {p.name.lstrip("*") for p in old_params}
+    return [c for c in contradictions(parsed, new_params) if c.stated.param in old_names - before]
+
+
 def literal(text: str) -> object:
     """Return the value of a literal as code or documentation writes it, or `_UNKNOWN`.
 

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 from datasets import Dataset, DatasetDict
 
+from codeassist.heads.doc_drift.explain import explain
+from codeassist.heads.doc_drift.features import Example, changed_defaults
 from codeassist.heads.doc_drift.head import load_head
 from codeassist.parsing.parse import parse_source
 from training.data.mine_drift import build_history, doc_label, history_examples, mutate
@@ -46,6 +48,30 @@ def test_mutations_are_labelled_by_kind():
     assert "strict=False" in kinds["add-param"][0] and "return None" in kinds["drop-return"][0]
     assert "raise" not in kinds["drop-raise"][0] and "        pass" in kinds["drop-raise"][0]
     assert all(mutated != code for kind, (mutated, _) in kinds.items() if kind != "reformat")
+
+
+@pytest.mark.parametrize(("default", "stated", "changed"), [
+    ("3", "Defaults to 3.", "timeout=6"),
+    ("True", "Defaults to ``True``.", "timeout=False"),
+    ("'utf-8'", "(default: ``'utf-8'``)", "timeout='UTF-8'"),
+    ("0", "Default is 0.", "timeout=1"),
+])
+def test_a_documented_default_is_changed_and_the_scorer_is_certain(default, stated, changed):
+    source = (f'def fetch(url, timeout: int = {default}):\n    """Fetch.\n\n    Args:\n        url: A.\n'
+              f'        timeout: B. {stated}\n    """\n    return get(url, timeout)\n')
+    unit = parse_source(source, "python").units[0]
+    kinds = {kind: (mutated, label) for kind, mutated, label in mutate(unit, unit.code_without_doc(), random.Random(0))}
+    mutated, label = kinds["change-default"]
+    assert label == 1 and changed.replace("timeout=", "timeout: int = ") in mutated
+    example = Example(unit.doc.text, unit.code_without_doc(), mutated)
+    assert changed_defaults(example) and not changed_defaults(example._replace(new_code=example.old_code))
+    assert "this change made it" in explain(*example)
+
+
+def test_no_change_default_mutation_without_a_stated_default_the_code_has():
+    source = 'def f(n=5):\n    """F.\n\n    Args:\n        n: How many. Defaults to 7.\n    """\n    return n\n'
+    unit = parse_source(source, "python").units[0]
+    assert "change-default" not in {kind for kind, _, _ in mutate(unit, unit.code_without_doc(), random.Random(0))}
 
 
 def _sdist(archives: Path, version: str, module: str) -> None:

@@ -10,8 +10,10 @@ dropped as ambiguous. The labels are noisy: a doc left unchanged may be stale, a
 doc may have been rewritten for style; `drift_hand_check.md` records a read sample.
 
 Mutation examples add the structural cases with certain labels: on documented units of the
-newest release, rename, remove or add a documented parameter, drop the return value, or drop
-a documented `raise` (label 1), and cosmetic edits (rename a local variable, reformat) as negatives (label 0).
+newest release, rename, remove or add a documented parameter, drop the return value, drop
+a documented `raise`, or change a default the documentation states ("Defaults to 5." while
+the signature now says 6; label 1), and cosmetic edits (rename a local variable, reformat) as
+negatives (label 0).
 
 The split is by package (config `test_packages`, `dev_packages`; the rest train).
 """
@@ -30,6 +32,7 @@ from collections import Counter
 from pathlib import Path
 
 from codeassist.changes import gitdiff
+from codeassist.parsing.doc_values import literal, same_value, stated_defaults
 from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
 from codeassist.records import CLASS, RECEIVER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit
@@ -301,12 +304,53 @@ def mutate(unit: CodeUnit, code: str, rng: random.Random) -> list[tuple[str, str
         dropped = re.sub(rf"^(\s*)raise\s+{name}\b[^\n]*[)\w]\s*$", r"\1pass", code, flags=re.M)
         if dropped != code:
             out.append(("drop-raise", dropped, 1))
+    changed = changed_default(unit, header)
+    if changed is not None:
+        out.append(("change-default", changed + ":\n" + body, 1))
     locals_ = sorted(set(re.findall(r"^\s+([a-z_][a-z0-9_]*)\s*=[^=]", body, flags=re.M)) - {p.name for p in unit.params})
     if locals_:
         local = rng.choice(locals_)
         out.append(("rename-local", re.sub(rf"\b{re.escape(local)}\b", f"{local}_tmp", code), 0))
     out.append(("reformat", code.replace("    ", "  ").rstrip() + "\n", 0))
     return out
+
+
+def changed_default(unit: CodeUnit, header: str) -> str | None:
+    """Return the signature with the first default its documentation states changed, or None.
+
+    Args:
+        unit: A documented unit.
+        header: Its code up to the colon that ends the signature.
+
+    Returns:
+        The header with that parameter's literal default replaced by another value of its
+        type, or None when the documentation states no default the code has.
+    """
+    defaults = {p.name: p.default.strip() for p in unit.params if p.default is not None}
+    for stated in stated_defaults(unit.doc.parsed):
+        written = defaults.get(stated.param)
+        value = literal(written) if written is not None else None
+        if value is None or not same_value(value, stated.value) or (stated.bare and not isinstance(value, str)):
+            continue
+        other = _another(value)
+        if other is None:
+            continue
+        pattern = rf"(\b{re.escape(stated.param)}\s*(?::[^=,)]*)?=\s*){re.escape(written)}"
+        changed = re.sub(pattern, lambda m: m.group(1) + other, header, count=1)
+        if changed != header:
+            return changed
+    return None
+
+
+def _another(value: object) -> str | None:
+    """Another literal of the same type as `value`, as Python writes it."""
+    if isinstance(value, bool):
+        return repr(not value)
+    if isinstance(value, (int, float)):
+        return repr(value * 2 if value else type(value)(1))
+    if isinstance(value, str):
+        return repr(value.upper() if value.upper() != value else value + "_x")
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,20 +1,29 @@
 """Why CA201 reports a unit: which part of the documentation no longer matches which change.
 
-The structural facts come first (a documented parameter that left the signature, a return
-value or a raised exception that went away, a changed return type, identifiers the
-documentation mentions that the code no longer uses); failing those, the documentation
-sentence the code encoder finds least like the new code.
+The structural facts come first (a documented parameter that left the signature, a documented
+default the change contradicted, a return value or a raised exception that went away, a
+changed return type, code names the documentation mentions that the code no longer uses);
+failing those, the documentation sentence the code encoder finds least like the new code.
+A "code name" is one written as code: in backticks, or shaped like an identifier
+(snake_case, camelCase, CapWords such as `ValueError`), never a keyword or a plain word.
 """
 
 from __future__ import annotations
 
+import keyword
 import re
 
 import numpy as np
 
 from codeassist.heads.doc_drift.features import Facts, facts, parsed_doc
+from codeassist.parsing.doc_values import newly_contradicted
 from codeassist.parsing.docstrings import clean_name, summary_of
 from codeassist.records import RECEIVER, TYPE_PARAMETER
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+_BACKTICKED = re.compile(r"`+([A-Za-z_][A-Za-z0-9_]*)(?:\(\))?`+")
+# snake_case, a digit, or a capital after the first letter (camelCase, CapWords like ValueError).
+_IDENTIFIER_SHAPED = re.compile(r"_|\d|^.+[A-Z]")
 
 
 def explain(old_doc: str, old_code: str, new_code: str, language: str = "python") -> str:
@@ -40,6 +49,11 @@ def explain(old_doc: str, old_code: str, new_code: str, language: str = "python"
             if len(added) == 1:
                 return f"documentation still describes parameter `{name}`, renamed to `{added[0]}` in this change"
             return f"documentation still describes parameter `{name}`, removed in this change"
+    if old.unit is not None and new.unit is not None:
+        for found in newly_contradicted(sections, old.unit.params, new.unit.params):
+            stated = found.stated
+            return (f"documentation says `{stated.param}` defaults to {stated.text} (“{stated.sentence}”); "
+                    f"this change made it `{stated.param}={found.code_default}`")
     returns = sections.returns is not None and old.unit is not None and new.unit is not None
     if returns and old.unit.returns_value and not new.unit.returns_value:
         return "documentation describes a return value; the code no longer returns one"
@@ -52,12 +66,28 @@ def explain(old_doc: str, old_code: str, new_code: str, language: str = "python"
     if returns and old.unit.returns and new.unit.returns and old.unit.returns != new.unit.returns:
         return (f"documentation describes the return value of `-> {old.unit.returns}`; "
                 f"it now returns `{new.unit.returns}`")
-    mentioned = [w for w in re.findall(r"[A-Za-z_][A-Za-z0-9_]{2,}", old_doc) if w in old.identifiers]
-    vanished = [w for w in dict.fromkeys(mentioned) if w not in new.identifiers]
+    vanished = [w for w in code_names(old_doc) if w in old.identifiers and w not in new.identifiers]
     if vanished:
         names = ", ".join(f"`{w}`" for w in vanished[:3])
-        return f"documentation mentions {names}, which the code no longer uses"
+        gone = "raises" if all(w in raised_before - raised_after for w in vanished[:3]) else "uses"
+        return f"documentation mentions {names}, which the code no longer {gone}"
     return f"documentation sentence “{_least_similar_sentence(old_doc, new_code, language)}” no longer matches the code"
+
+
+def code_names(doc: str) -> list[str]:
+    """Return the names a documentation writes as code, in order, once each.
+
+    Args:
+        doc: The documentation text.
+
+    Returns:
+        Backticked names and identifier-shaped words (`max_size`, `parseArgs`, `ValueError`),
+        without keywords or plain English words (`not`, `cannot`, `Returns`).
+    """
+    quoted = set(_BACKTICKED.findall(doc))
+    names = [w for w in _NAME.findall(doc)
+             if not keyword.iskeyword(w) and (w in quoted or _IDENTIFIER_SHAPED.search(w))]
+    return list(dict.fromkeys(names))
 
 
 def _params(item: Facts) -> list[str]:

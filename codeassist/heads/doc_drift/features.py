@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from codeassist.parsing.doc_values import Contradiction, newly_contradicted
 from codeassist.parsing.docstrings import JAVADOC, JSDOC, PYTHON, RUSTDOC, GODOC, clean_name, parse_doc, summary_of
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER, CodeUnit, ParsedDoc
@@ -76,6 +77,21 @@ def facts(code: str, language: str) -> Facts:
     names = set(_IDENTIFIER.findall(code))
     calls = {name for name in _CALL.findall(code) if name not in _KEYWORDS}
     return Facts(units[0] if units else None, frozenset(names), frozenset(calls), code.count("\n") + 1)
+
+
+def changed_defaults(example: Example) -> list[Contradiction]:
+    """Return the documented defaults that held for the old code and that the new code contradicts.
+
+    Args:
+        example: One changed unit.
+
+    Returns:
+        The contradictions (empty when either version does not parse).
+    """
+    old, new = facts(example.old_code, example.language), facts(example.new_code, example.language)
+    if old.unit is None or new.unit is None:
+        return []
+    return newly_contradicted(parsed_doc(example.old_doc, example.language), old.unit.params, new.unit.params)
 
 
 def _param_names(unit: CodeUnit | None) -> list[str]:

@@ -2,8 +2,10 @@
 
 `drift_scores` fuses the two encoders' vectors with structural edit features (features.py)
 through the shipped head (head.py) and returns calibrated probabilities; the head's threshold,
-0.5, is exactly where `review` reports CA201. `explain.py` says which part of the
-documentation no longer matches which change.
+0.5, is exactly where `review` reports CA201. A documented default that held for the old code
+and that the new code contradicts ("Defaults to 5." over `timeout=10`) is drift for certain:
+such a unit scores 1.0 whatever the head says (the head alone found none of 76 such
+mutations). `explain.py` says which part of the documentation no longer matches which change.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from codeassist.heads.asset import Head
-from codeassist.heads.doc_drift.features import Example, feature_rows
+from codeassist.heads.doc_drift.features import Example, changed_defaults, feature_rows
 from codeassist.heads.doc_drift.head import shipped_head
 
 if TYPE_CHECKING:
@@ -39,7 +41,9 @@ def drift_scores(
         return np.zeros(0, dtype=np.float32)
     rows = feature_rows(examples, head.trained_on["features"], vectors=head.trained_on.get("vector_features", False),
                         cache=cache)
-    return head.probabilities(rows)
+    certain = np.array([bool(changed_defaults(example)) for example in examples])
+    probabilities = head.probabilities(rows)
+    return np.where(certain, 1.0, probabilities).astype(probabilities.dtype)
 
 
 def drift_score(old_doc: str, old_code: str, new_code: str, language: str = "python") -> float:
