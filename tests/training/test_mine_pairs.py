@@ -80,8 +80,11 @@ def test_mining_splits_by_package_dedups_and_filters(tmp_path: Path):
         f'git = [{{package = "alpha", path = "{repo}", rev = "HEAD"}}]\n'
         'test_packages = ["beta"]\ndev_packages = []\nmax_pairs_per_package = 3000\n'
     )
-    assert main(["--config", str(config), "--out", str(tmp_path / "pairs")]) == 0
+    assert main(["--config", str(config), "--out", str(tmp_path / "pairs"), "--jobs", "2"]) == 0
     data = load_from_disk(str(tmp_path / "pairs"))
+    assert main(["--config", str(config), "--out", str(tmp_path / "serial"), "--jobs", "1"]) == 0
+    serial = load_from_disk(str(tmp_path / "serial"))
+    assert all(data[name].to_dict() == serial[name].to_dict() for name in ("train", "dev", "test"))
     assert set(data["train"]["package"]) == {"alpha"}
     assert set(data["test"]["package"]) == {"beta"}
     assert len(data["dev"]) == 0

@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -136,23 +135,17 @@ class Batches:
         return batches or [pool[: self.batch_size].tolist()]
 
 
-def bm25_neighbours(docs: Sequence[str], codes: Sequence[str], packages: Sequence[str],
-                    cache: Path | None = None) -> np.ndarray:
+def bm25_neighbours(docs: Sequence[str], codes: Sequence[str], packages: Sequence[str]) -> np.ndarray:
     """For each pair, the pair of the same package whose code BM25 ranks highest for its doc.
 
     Args:
         docs: The documentation of each pair.
         codes: The code text of each pair (what BM25 indexes).
         packages: The package of each pair.
-        cache: A .npy file to read the answer from, or to write it to.
 
     Returns:
         One index per pair (the pair itself when its package has no other pair).
     """
-    if cache is not None and cache.exists():
-        saved = np.load(cache)
-        if len(saved) == len(docs):
-            return saved
     neighbours = np.arange(len(docs))
     members: dict[str, list[int]] = defaultdict(list)
     for i, package in enumerate(packages):
@@ -165,6 +158,4 @@ def bm25_neighbours(docs: Sequence[str], codes: Sequence[str], packages: Sequenc
             scores = index.scores(docs[i])
             scores[position] = -np.inf
             neighbours[i] = ids[int(np.argmax(scores))]
-    if cache is not None:
-        np.save(cache, neighbours)
     return neighbours
