@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from safetensors import safe_open
 from datasets import Dataset, DatasetDict
 
 from codeassist.encoders.text import MiniLM
@@ -83,8 +84,21 @@ def test_resume_gives_the_same_next_loss_as_an_uninterrupted_run(tmp_path: Path,
     assert [r["step"] for r in got] == [1, 2, 3, 4]
     assert [r["loss"] for r in got] == pytest.approx([r["loss"] for r in expected], abs=1e-5)
     assert min(r["loss"] for r in got) > 0.1 and len({r["loss"] for r in got}) == 4
+    # A checkpoint holds the trained (LoRA) weights only, small enough to commit: never the frozen base.
+    checkpoint = tmp_path / "split" / "checkpoints" / "step-4"
+    for name in ["model.safetensors"] + (["model_1.safetensors"] if tower == "lora" else []):
+        with safe_open(str(checkpoint / name), framework="pt") as saved:
+            assert saved.keys() and all("lora_" in key for key in saved.keys())
     if tower == "lora":
         assert (tmp_path / "split" / "adapter" / "doc" / "adapter_model.safetensors").is_file()
+
+
+def test_resume_refuses_a_checkpoint_without_the_trained_weights(tmp_path: Path):
+    _dataset(tmp_path / "pairs")
+    assert main(_args(tmp_path, 2)) == 0
+    (tmp_path / "run" / "checkpoints" / "step-2" / "model.safetensors").unlink()
+    with pytest.raises(ConfigError, match="lacks"):
+        main(_args(tmp_path, 3) + ["--resume"])
 
 
 def test_a_trained_doc_tower_with_a_bank_is_a_config_error(tmp_path: Path):

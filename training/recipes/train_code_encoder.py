@@ -192,12 +192,13 @@ def setup_optimizer(config: dict[str, Any], towers: Towers) -> tuple[torch.optim
     return optimizer, schedule
 
 
-def resume(checkpoints: Path, accelerator: Accelerator) -> tuple[int, float]:
+def resume(checkpoints: Path, accelerator: Accelerator, models: list[torch.nn.Module]) -> tuple[int, float]:
     """Restore the latest checkpoint, if there is one.
 
     Args:
         checkpoints: The run's checkpoint directory.
         accelerator: Holds the prepared model, optimizer and scheduler.
+        models: The prepared models, in `prepare`'s order.
 
     Returns:
         The step to continue from and the best dev MRR so far (0 and -1 without a checkpoint).
@@ -205,7 +206,11 @@ def resume(checkpoints: Path, accelerator: Accelerator) -> tuple[int, float]:
     if not checkpoints.exists() or not any(checkpoints.iterdir()):
         return 0, -1.0
     latest = max(checkpoints.iterdir(), key=lambda p: int(p.name.split("-")[1]))
-    accelerator.load_state(str(latest))
+    missing = missing_trainable(latest, models)
+    if missing:
+        raise ConfigError(f"{latest} lacks {len(missing)} trained weights ({missing[0]}, ...): it was written "
+                          "by another recipe or config; start without --resume or point output_dir elsewhere")
+    accelerator.load_state(str(latest), strict=False)  # the frozen base is not in it: see trainable_only
     state = json.loads((latest / "progress.json").read_text())
     accelerator.print(f"resumed from {latest} at step {state['step']}")
     return state["step"], state["best_dev_mrr"]
@@ -384,6 +389,37 @@ def dev_mrr(towers: Towers, tokenizer: Any, split: Any, max_tokens: int, device:
     return found
 
 
+def _trainable(model: torch.nn.Module) -> set[str]:
+    return {name for name, parameter in model.named_parameters() if parameter.requires_grad}
+
+
+def trainable_only(models: list[torch.nn.Module], weights: list[dict[str, torch.Tensor]], _: str) -> None:
+    """`save_state`'s pre-hook: checkpoint the trained weights only (the LoRA adapters).
+
+    The frozen MiniLM base is the packaged model, loaded the same way on resume, so leaving it
+    out loses nothing and shrinks a checkpoint from 90 MB to a few: small enough to commit
+    when a run must outlive its machine.
+    """
+    for model, state in zip(models, weights):
+        keep = _trainable(model)
+        for name in [name for name in state if name not in keep]:
+            del state[name]
+
+
+def missing_trainable(checkpoint: Path, models: list[torch.nn.Module]) -> list[str]:
+    """The trained weights of the prepared models (in `prepare`'s order) that a checkpoint lacks."""
+    from safetensors import safe_open
+
+    missing = []
+    for index, model in enumerate(models):  # save_state names them in prepare's order
+        path = checkpoint / ("model.safetensors" if index == 0 else f"model_{index}.safetensors")
+        if not path.exists():
+            return [path.name]
+        with safe_open(str(path), framework="pt") as saved:
+            missing += sorted(_trainable(model) - set(saved.keys()))
+    return missing
+
+
 def save_checkpoint(accelerator: Accelerator, target: Path, step: int, best: float, *, keep: int) -> None:
     """Save the whole training state and the progress `resume` reads back; drop the oldest ones.
 
@@ -467,7 +503,8 @@ def main(argv: list[str] | None = None) -> int:
     optimizer, schedule = setup_optimizer(config, towers)
     *models, optimizer, schedule = accelerator.prepare(*(t for t in towers if t is not None), optimizer, schedule)
     towers = Towers(models[0], models[1] if len(models) > 1 else None)
-    start, best = resume(out / "checkpoints", accelerator) if args.resume else (0, -1.0)
+    accelerator.register_save_state_pre_hook(trainable_only)
+    start, best = resume(out / "checkpoints", accelerator, models) if args.resume else (0, -1.0)
 
     began = time.time()
     stop = Stop(steps=args.stop_after, seconds=args.time_budget)
