@@ -60,8 +60,8 @@ def attach_adapter(lm: LoadedModel | ServerModel, task: str) -> bool:
     if isinstance(lm, ServerModel):
         if task not in _SERVER_NOTICES:
             _SERVER_NOTICES.add(task)
-            print(f"codeassist: the {task} adapter applies to the bundled model only, not to the server's "
-                  f"{lm.name}; generating without it", file=sys.stderr)
+            print(f"codeassist: the {task} adapter applies to the bundled model only, not to "
+                  f"{lm.name} (a server's model); generating without it", file=sys.stderr)
         return False
     if not is_default(lm.name):
         import json

@@ -47,7 +47,7 @@ class ServerModel:
     @property
     def name(self) -> str:
         """Name the server's model and where it runs, for messages."""
-        return f"{self.model or 'the first model'} at {self.url}"
+        return f"{self.model or 'the first model it lists'} at {self.url}"
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,10 @@ def complete(server: ServerModel, user: str, *, prefix: str = "", max_tokens: in
     if json_object:
         body["response_format"] = {"type": "json_object"}
     if logprobs:
+        # llama-cpp-python's server sends none without `top_logprobs`; llama.cpp's own sends
+        # none with 0 (it collects them only for n_probs > 0), so 1, which every server takes.
         body["logprobs"] = True
+        body["top_logprobs"] = 1
     reply = _request(server, "POST", "/v1/chat/completions", body)
     try:
         choice = reply["choices"][0]

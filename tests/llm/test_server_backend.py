@@ -89,7 +89,7 @@ def test_request_body_and_prefix(fake: FakeServer):
                                 {"role": "user", "content": "write f"},
                                 {"role": "assistant", "content": "```python\n"}]
     assert body["max_tokens"] == 64 and body["temperature"] == 0 and body["stop"] == ["```"]
-    assert "response_format" not in body and "logprobs" not in body
+    assert "response_format" not in body and "logprobs" not in body and "top_logprobs" not in body
 
 
 @pytest.mark.parametrize(("answer", "expected"), [
@@ -109,7 +109,8 @@ def test_chosen_model_json_and_logprobs(fake: FakeServer):
     assert answer.text == '{"line": null}' and answer.logprobs == [-0.1, -0.3]
     assert [path for path, _ in fake.requests] == ["/v1/chat/completions"]  # no listing needed
     [body] = fake.chats()
-    assert body["model"] == "qwen" and body["response_format"] == {"type": "json_object"} and body["logprobs"]
+    assert body["model"] == "qwen" and body["response_format"] == {"type": "json_object"}
+    assert body["logprobs"] is True and body["top_logprobs"] == 1  # llama-cpp-python sends none without it
 
 
 def _free_port() -> int:
