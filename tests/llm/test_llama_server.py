@@ -22,7 +22,6 @@ import pytest
 from codeassist.generate.code import parse_problem
 from codeassist.llm import server
 from codeassist.llm.models import packaged_gguf
-from tests.conftest import git
 
 pytestmark = pytest.mark.slow
 START_TIMEOUT_S = 90.0  # imports, model load; under 10 s on 2 shared cores
@@ -107,17 +106,6 @@ def test_docstring_returns_a_docstring(cli, llama_url: str, tmp_path: Path):
     assert "area" in summary.lower() and summary != "Run area.", done.stdout  # the model's prose, not the fallback
     assert "Args:\n    width: " in rest and "    height: " in rest and "Returns:\n    " in rest, done.stdout
     assert REMOTE_WARNING not in done.stderr
-
-
-@pytest.fixture
-def change(repo: Path) -> Path:
-    """A repository with a staged off-by-one on line 2 of m.py."""
-    (repo / "m.py").write_text("def last(items):\n    return items[len(items) - 1]\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first")
-    (repo / "m.py").write_text("def last(items):\n    return items[len(items)]\n")
-    git(repo, "add", "-A")
-    return repo
 
 
 def test_review_llm_through_the_server(cli, llama_url: str, change: Path):

@@ -17,7 +17,7 @@ import pytest
 from codeassist.cli.main import main
 from codeassist.errors import CodeassistError
 from codeassist.llm import generation, hosts, server
-from tests.conftest import LLM_STACK, git
+from tests.conftest import LLM_STACK
 
 Reply = Callable[[str, dict], "tuple[int, bytes]"]
 
@@ -244,17 +244,6 @@ def test_core_install_generates_with_a_server(fake: FakeServer, tmp_path: Path, 
                           env={**os.environ, **blocked(*LLM_STACK)}, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.endswith("def f(a):\n    return a\n0 []\n")
-
-
-@pytest.fixture
-def change(repo: Path) -> Path:
-    """A repository with a staged off-by-one on line 2 of m.py."""
-    (repo / "m.py").write_text("def last(items):\n    return items[len(items) - 1]\n")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "first")
-    (repo / "m.py").write_text("def last(items):\n    return items[len(items)]\n")
-    git(repo, "add", "-A")
-    return repo
 
 
 def test_review_llm_asks_the_server_for_json_with_logprobs(fake: FakeServer, change: Path,

@@ -8,6 +8,7 @@ import random
 import tarfile
 from pathlib import Path
 
+import numpy as np
 import pytest
 from datasets import Dataset, DatasetDict
 
@@ -97,11 +98,10 @@ def test_history_from_two_releases(tmp_path: Path):
     assert examples == {"fetch": 1, "size": 0}
 
 
-def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
-    from training.recipes import train_doc_drift_head
-
+def _drift_rows(units: int) -> Dataset:
+    """Three rows per unit: a renamed documented parameter (1), a reformat (0), a history edit (0 or 1)."""
     rows = []
-    for index in range(8):
+    for index in range(units):
         old = f"def f{index}(url, timeout):\n    return get(url, timeout)\n"
         rows.append({"old_doc": "Fetch.\n\n    Args:\n        url: A.\n        timeout: B.\n", "old_code": old,
                      "new_code": old.replace("timeout", "deadline"), "label": 1, "source": "mutation"})
@@ -110,8 +110,13 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
         rows.append({"old_doc": "Return the size.", "old_code": f"def s{index}(p):\n    return stat(p)\n",
                      "new_code": f"def s{index}(p):\n    return os.stat(p)\n", "label": index % 2, "source": "history"})
     columns = {key: [row[key] for row in rows] for key in rows[0]}
-    columns |= {"package": ["p"] * len(rows), "kind": ["k"] * len(rows)}
-    split = Dataset.from_dict(columns)
+    return Dataset.from_dict(columns | {"package": ["p"] * len(rows), "kind": ["k"] * len(rows)})
+
+
+def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
+    from training.recipes import train_doc_drift_head
+
+    split = _drift_rows(8)
     DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "data"))
     # The real config, with only paths and sizes overridden: every setting the recipe reads is in the TOML.
     overrides = {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
@@ -129,6 +134,41 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
     assert metrics["variants"]["linear"]["test_mutation"]["f1"] == pytest.approx(1.0)
     for variant in ("weighted", "linear", "mlp"):  # every variant is kept in the run directory, same format
         assert load_head(tmp_path / "run" / variant).kind == variant
+
+
+def test_recipe_compares_early_fusion_heads_and_ships_a_late_one(tmp_path: Path, lm):  # noqa: ARG001 - loads the LLM once
+    from training.recipes import train_doc_drift_head
+
+    # The late heads train on 24 rows; the LLM reads 4 of them and the 6 rows of dev and of test.
+    held_out = _drift_rows(2)
+    DatasetDict({"train": _drift_rows(8), "dev": held_out, "test": held_out}).save_to_disk(str(tmp_path / "data"))
+    argv = ["--config", str(CONFIG)]
+    for key, value in {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
+                       "early_fusion": "true", "early_max_train": 4}.items():
+        argv += ["--set", f"{key}={value}"]
+    assert train_doc_drift_head.main(argv) == 0
+    metrics = json.loads((tmp_path / "ship" / "metrics.json").read_text())
+    assert set(metrics["variants"]) == {"weighted", "linear", "mlp", "early", "early+edit"}
+    assert metrics["best"] in ("weighted", "linear", "mlp")
+    assert metrics["variants"]["early+edit"]["test_mutation"]["n"] == 4
+    early = tmp_path / "run" / "early+edit"
+    assert json.loads((early / "head.json").read_text())["trained_on"]["early_fusion"] == "early-1"
+    with pytest.raises(ValueError, match="early-fusion"):
+        load_head(early)
+    assert (tmp_path / "run" / "early-test.npz").exists()  # the LLM's rows are cached for the next run
+
+
+def test_early_fusion_reads_doc_and_code_in_one_pass(lm):
+    from codeassist.heads.doc_drift.early import LAYERS, early_rows, pair_states, width
+
+    doc = "Return the sum of a and b."
+    same = pair_states(lm, doc, "def add(a, b):\n    return a + b\n", "python")
+    assert same.shape == (len(LAYERS) * lm.model.config.hidden_size + 1,) and np.isfinite(same).all()
+    other = pair_states(lm, "Open the file and return its lines.", "def add(a, b):\n    return a + b\n", "python")
+    assert not np.allclose(same, other)  # the documentation is read together with the code
+    rows = early_rows(lm, [Example(doc, "def add(a, b):\n    return a + b\n", "def add(a, b):\n    return a + b\n")])
+    assert rows.shape == (1, width(lm))
+    assert np.allclose(rows[0, width(lm) // 2 :], 0.0)  # unchanged code: the reading did not move
 
 
 def test_recipe_refuses_a_key_its_config_lacks(tmp_path: Path):

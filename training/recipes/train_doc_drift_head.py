@@ -3,7 +3,9 @@
 setup: load the drift dataset (split by package) → encode every example once with the
 shipped encoders and build its features (cached as .npz, since encoding dominates) →
 train: the three heads (weighted, linear, mlp) on train, history and mutations resampled to
-equal weight; calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
+equal weight, and with `early_fusion` two more read the LLM's joint reading of documentation
+and code (`codeassist/heads/doc_drift/early.py`): "early" alone and "early+edit" beside the
+scalar features, on the first `early_max_train` training rows (each row costs two LLM passes); calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
 F1 whose precision reaches the floor; the best head by dev F1 wins → save: every head to the
 run directory, the best to codeassist/assets/doc-drift-head/ (`save_head`) → evaluate: test
 metrics for every head, on history and on mutations separately, into metrics.json and the
@@ -25,12 +27,14 @@ from typing import NamedTuple
 import numpy as np
 
 from codeassist.heads.asset import Head, save_head
+from codeassist.heads.doc_drift.early import VERSION as EARLY_VERSION
 from codeassist.heads.doc_drift.features import FEATURES, SIMILARITY, STRUCTURAL, Example, facts, feature_rows, structural_features
 from codeassist.heads.doc_drift.head import FAMILY, trained_on
 from training import cards
 from training.config import recipe_config
 
 VARIANTS = ("weighted", "linear", "mlp")
+EARLY_VARIANTS = ("early", "early+edit")  # compared, never shipped: CA201 runs without torch
 VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
 ENCODE_BATCH = 256
 
@@ -38,12 +42,17 @@ ENCODE_BATCH = 256
 # --- setup -------------------------------------------------------------------------------
 
 class Data(NamedTuple):
-    """Every split's rows, feature matrix, labels and sources ("history" or "mutation")."""
+    """Every split's rows, feature matrix, labels and sources ("history" or "mutation").
+
+    `early` holds the early-fusion rows of each split's first rows (all of dev and test, the
+    first `early_max_train` of train), empty without `early_fusion`.
+    """
 
     rows: dict[str, list[dict]]
     x: dict[str, np.ndarray]
     y: dict[str, np.ndarray]
     source: dict[str, np.ndarray]
+    early: dict[str, np.ndarray]
 
 
 def load_split(data: Path, split: str, limit: int, seed: int) -> list[dict]:
@@ -96,6 +105,21 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
     return x
 
 
+def early_features(rows: list[dict], cache: Path) -> np.ndarray:
+    """The early-fusion rows of `rows`, read with the default LLM once; later runs read the .npz."""
+    from codeassist.heads.doc_drift.early import early_rows
+    from codeassist.llm import models
+
+    key = EARLY_VERSION + _rows_key(rows)
+    if cache.exists() and str(np.load(cache)["key"]) == key:
+        return np.load(cache)["x"]
+    examples = [Example(r["old_doc"], r["old_code"], r["new_code"], "python") for r in rows]
+    x = early_rows(models.load(None, models.select_device("auto")), examples, progress=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(cache, x=x, key=np.array(key))
+    return x
+
+
 def setup(config: dict) -> Data:
     """Load every split and its features (once per split; cached under `out`).
 
@@ -113,7 +137,24 @@ def setup(config: dict) -> Data:
         x={split: features(rows[split], out / f"features-{split}.npz") for split in rows},
         y={split: np.array([r["label"] for r in rows[split]]) for split in rows},
         source={split: np.array([r["source"] for r in rows[split]]) for split in rows},
+        early={split: early_features(rows[split][: config["early_max_train"]] if split == "train" else rows[split],
+                                     out / f"early-{split}.npz")
+               for split in rows} if config["early_fusion"] else {},
     )
+
+
+def design(variant: str, data: Data, split: str, vectors: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A variant's feature matrix on one split, with its labels and sources.
+
+    Late variants read `columns` of every row; early ones only the rows read by the LLM
+    (every dev and test row; the first `early_max_train` of train).
+    """
+    if variant not in EARLY_VARIANTS:
+        return data.x[split][:, columns(variant, vectors)], data.y[split], data.source[split]
+    early = data.early[split]
+    n = len(early)
+    x = early if variant == "early" else np.hstack([data.x[split][:n, : len(SIMILARITY) + len(STRUCTURAL)], early])
+    return x, data.y[split][:n], data.source[split][:n]
 
 
 # --- train -------------------------------------------------------------------------------
@@ -199,10 +240,12 @@ def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float
         biases = (model.intercept_ * a,)
     # Platt-calibrated logit is a*z + b; shifting by -logit(threshold) puts the decision at 0.5.
     shift = b - math.log(threshold / (1 - threshold))
-    names = SIMILARITY if variant == "weighted" else FEATURES
+    names = SIMILARITY if variant == "weighted" else () if variant == "early" else FEATURES
+    early = {"early_fusion": EARLY_VERSION} if variant in EARLY_VARIANTS else {}
     return Head(
-        family=FAMILY, kind=variant,
-        trained_on={"features": list(names), "vector_features": vectors and variant != "weighted", **trained_on()},
+        family=FAMILY, kind="linear" if early else variant,
+        trained_on={"features": list(names), "vector_features": vectors and variant not in ("weighted", *EARLY_VARIANTS),
+                    **early, **trained_on()},
         threshold=0.5, mean=mean.astype(np.float32), scale=std.astype(np.float32),
         weights=tuple(np.asarray(w, np.float32) for w in weights), biases=tuple(np.asarray(v, np.float32) for v in biases),
         shift=float(shift), date=time.strftime("%Y-%m-%d"), command=command,
@@ -232,19 +275,21 @@ def train(config: dict, data: Data, command: str) -> Trained:
 
     heads: dict[str, Head] = {}
     report: dict[str, dict] = {}
-    for variant in VARIANTS:
-        cols = columns(variant, config["vector_features"])
-        train_x, train_y = balance_sources(data.x["train"][:, cols], data.y["train"], data.source["train"], config["seed"])
-        model, mean, std = fit(variant, train_x, train_y, config)
-        dev_z = (data.x["dev"][:, cols] - mean) / std
-        platt = LogisticRegression(C=config["platt_c"]).fit(logits(model, dev_z).reshape(-1, 1), data.y["dev"])
+    vectors = config["vector_features"]
+    for variant in VARIANTS + (EARLY_VARIANTS if data.early else ()):
+        train_x, train_y = balance_sources(*design(variant, data, "train", vectors), config["seed"])
+        model, mean, std = fit("linear" if variant in EARLY_VARIANTS else variant, train_x, train_y, config)
+        dev_x, dev_y, _ = design(variant, data, "dev", vectors)
+        dev_z = (dev_x - mean) / std
+        platt = LogisticRegression(C=config["platt_c"]).fit(logits(model, dev_z).reshape(-1, 1), dev_y)
         a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         calibrated = 1 / (1 + np.exp(-(a * logits(model, dev_z) + b)))
-        threshold = choose_threshold(data.y["dev"], calibrated, config["precision_floor"])
-        heads[variant] = to_head(variant, model, mean, std, a, b, threshold, config["vector_features"], command)
+        threshold = choose_threshold(dev_y, calibrated, config["precision_floor"])
+        heads[variant] = to_head(variant, model, mean, std, a, b, threshold, vectors, command)
         report[variant] = {"threshold_on_calibrated_probability": threshold,
-                           "dev": metrics(data.y["dev"], heads[variant].probabilities(data.x["dev"][:, cols]))}
-    best = max(report, key=lambda v: report[v]["dev"]["f1"])  # all were thresholded at the precision floor
+                           "dev": metrics(dev_y, heads[variant].probabilities(dev_x))}
+    # All were thresholded at the precision floor; only a late variant ships (CA201 runs without torch).
+    best = max(VARIANTS, key=lambda v: report[v]["dev"]["f1"])
     return Trained(heads, report, best)
 
 
@@ -283,10 +328,10 @@ def evaluate(config: dict, data: Data, trained: Trained, started: float) -> dict
     """
     report = trained.report
     for variant, head in trained.heads.items():
-        cols = columns(variant, config["vector_features"])
+        x, y, source = design(variant, data, "test", config["vector_features"])
         for name in ("history", "mutation"):
-            mask = data.source["test"] == name
-            report[variant][f"test_{name}"] = metrics(data.y["test"][mask], head.probabilities(data.x["test"][mask][:, cols]))
+            mask = source == name
+            report[variant][f"test_{name}"] = metrics(y[mask], head.probabilities(x[mask]))
         print(variant, json.dumps(report[variant], indent=1))
     summary = {"best": trained.best, "precision_floor": config["precision_floor"], "variants": report,
                "seconds": round(time.time() - started),

@@ -43,6 +43,9 @@ def load_head(directory: Path) -> Head:
     """
     head = asset.load_head(directory, family=FAMILY, **trained_on())
     unknown = [name for name in head.trained_on.get("features", ()) if name not in FEATURES]
+    if "early_fusion" in head.trained_on:
+        raise ValueError(f"{directory} reads the LLM's early-fusion rows, which review does not compute "
+                         "(the recipe fits such heads to compare them): ship a late-fusion head")
     if unknown or "features" not in head.trained_on:
         raise ValueError(f"{directory} was trained with features {unknown or None!r}, which this version "
                          "does not compute: retrain it with its recipe")
