@@ -36,7 +36,7 @@ def _dataset(path: Path) -> None:
 
 def _args(tmp_path: Path, steps: int) -> list[str]:
     sets = {"data": str(tmp_path / "pairs"), "output_dir": str(tmp_path / "run"), "max_steps": steps,
-            "batch_size": 4, "bank_negatives": 2, "max_tokens": 32, "warmup_steps": 1, "eval_every": 2,
+            "doc_tower": "frozen", "batch_size": 4, "bank_negatives": 2, "max_tokens": 32, "warmup_steps": 1, "eval_every": 2,
             "dev_pool": 6, "checkpoint_every": 1, "learning_rate": 1e-3}
     return ["--config", str(CONFIG)] + [f"--set={k}={json.dumps(v)}" for k, v in sets.items()]
 
