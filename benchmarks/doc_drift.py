@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 from codeassist.heads.asset import CONFIG
-from codeassist.heads.doc_drift.features import SIMILARITY, Example, changed_defaults, parsed_doc
+from codeassist.heads.doc_drift.features import SIMILARITY, Example, parsed_doc
 from codeassist.heads.doc_drift.head import load_head, shipped_head
+from codeassist.heads.doc_drift.score import drift_scores, with_stated_defaults
 from codeassist.parsing.docstrings import clean_name
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER
@@ -185,10 +186,9 @@ def main() -> None:
     shipped = shipped_head()
     scores[f"shipped head ({shipped.kind})"] = shipped.probabilities(
         x["test"][:, columns(shipped.kind, shipped.trained_on["vector_features"])])
-    # What review reports: a documented default the change contradicts is drift whatever the head says.
-    contradicted = np.array([bool(changed_defaults(Example(r["old_doc"], r["old_code"], r["new_code"])))
-                             for r in rows["test"]])
-    scores["CA201 as served (+ stated defaults)"] = np.where(contradicted, 1.0, scores[f"shipped head ({shipped.kind})"])
+    scores["CA201 as served (+ stated defaults)"] = with_stated_defaults(
+        [Example(r["old_doc"], r["old_code"], r["new_code"]) for r in rows["test"]],
+        scores[f"shipped head ({shipped.kind})"])
 
     for name in ("history", "mutation"):
         mask = source == name
@@ -204,7 +204,6 @@ def main() -> None:
         f"{kind} {served[stale & (kinds == kind)].mean():.3f} (n={int((stale & (kinds == kind)).sum())})"
         for kind in sorted(set(kinds[stale]))))
 
-    from codeassist.heads.doc_drift.score import drift_scores
 
     sample = [Example(r["old_doc"], r["old_code"], r["new_code"]) for r in rows["test"][:200]]
     drift_scores(sample[:8])  # load the encoders and head first

@@ -32,6 +32,7 @@ import tarfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import nullcontext
 from functools import partial
 from multiprocessing import Pool
 from pathlib import Path, PurePosixPath
@@ -318,8 +319,8 @@ def build(config: dict, jobs: int = 1):  # noqa: ANN201 - datasets.DatasetDict
     mined: list[dict] = []
     sources = sources_from_config(config)
     mine = partial(_mine, max_pairs=config["max_pairs_per_package"])
-    with Pool(jobs) if jobs > 1 else _Serial() as pool:
-        for package, rows in tqdm(pool.imap(mine, sources), total=len(sources), unit="package"):
+    with Pool(jobs) if jobs > 1 else nullcontext() as pool:  # --jobs 1 mines in this process
+        for package, rows in tqdm((pool.imap if pool else map)(mine, sources), total=len(sources), unit="package"):
             tqdm.write(f"{package}: {len(rows)} pairs", file=sys.stderr)
             mined += rows
     # Held-out splits win duplicates, so no test code is ever trained on.
@@ -336,19 +337,6 @@ def build(config: dict, jobs: int = 1):  # noqa: ANN201 - datasets.DatasetDict
     return DatasetDict({name: Dataset.from_dict(
         {column: [row[column] for row in rows] for column in COLUMNS}, features=features)
         for name, rows in splits.items()})
-
-
-class _Serial:
-    """`Pool`'s imap in this process, for `--jobs 1` (and for debuggers)."""
-
-    def __enter__(self) -> _Serial:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-    def imap(self, function, items):  # noqa: ANN001, ANN201 - Pool.imap's shape
-        return map(function, items)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -5,7 +5,8 @@ shipped encoders and build its features (cached as .npz, since encoding dominate
 train: the three heads (weighted, linear, mlp) on train, history and mutations resampled to
 equal weight, and with `early_fusion` two more read the LLM's joint reading of documentation
 and code (`codeassist/heads/doc_drift/early.py`): "early" alone and "early+edit" beside the
-scalar features, on the first `early_max_train` training rows (each row costs two LLM passes); calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
+scalar features, on the first `early_max_train` training rows (each row costs two LLM
+passes); calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
 F1 whose precision reaches the floor; the best head by dev F1 wins → save: every head to the
 run directory, the best to codeassist/assets/doc-drift-head/ (`save_head`) → evaluate: test
 metrics for every head, on history and on mutations separately, into metrics.json and the
@@ -111,8 +112,9 @@ def early_features(rows: list[dict], cache: Path) -> np.ndarray:
     from codeassist.llm import models
 
     key = EARLY_VERSION + _rows_key(rows)
-    if cache.exists() and str(np.load(cache)["key"]) == key:
-        return np.load(cache)["x"]
+    saved = np.load(cache) if cache.exists() else None
+    if saved is not None and str(saved["key"]) == key:
+        return saved["x"]
     examples = [Example(r["old_doc"], r["old_code"], r["new_code"], "python") for r in rows]
     x = early_rows(models.load(None, models.select_device("auto")), examples, progress=True)
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -63,8 +64,11 @@ class Facts:
     lines: int
 
 
+@lru_cache(maxsize=2048)
 def facts(code: str, language: str) -> Facts:
-    """Parse a unit's code and collect what the structural features compare.
+    """Parse a unit's code and collect what the structural features compare (once per code).
+
+    Scoring, the documented-default check and the explanation all read the same versions.
 
     Args:
         code: The source of one unit (with or without its documentation).
@@ -100,8 +104,9 @@ def _param_names(unit: CodeUnit | None) -> list[str]:
     return [p.name for p in unit.params if p.kind not in (RECEIVER, TYPE_PARAMETER)]
 
 
+@lru_cache(maxsize=2048)
 def parsed_doc(doc: str, language: str) -> ParsedDoc:
-    """Parse documentation text in its language's convention.
+    """Parse documentation text in its language's convention (once per text).
 
     Args:
         doc: The documentation without comment markers.

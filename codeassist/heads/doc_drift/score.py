@@ -41,8 +41,20 @@ def drift_scores(
         return np.zeros(0, dtype=np.float32)
     rows = feature_rows(examples, head.trained_on["features"], vectors=head.trained_on.get("vector_features", False),
                         cache=cache)
-    certain = np.array([bool(changed_defaults(example)) for example in examples])
-    probabilities = head.probabilities(rows)
+    return with_stated_defaults(examples, head.probabilities(rows))
+
+
+def with_stated_defaults(examples: Sequence[Example], probabilities: np.ndarray) -> np.ndarray:
+    """Raise to 1.0 the score of each example whose change contradicts a documented default.
+
+    Args:
+        examples: The examples.
+        probabilities: The head's probabilities for them.
+
+    Returns:
+        The probabilities review reports CA201 from.
+    """
+    certain = np.array([bool(changed_defaults(example)) for example in examples], dtype=bool)
     return np.where(certain, 1.0, probabilities).astype(probabilities.dtype)
 
 
