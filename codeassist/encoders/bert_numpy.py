@@ -11,6 +11,7 @@ transformers model (tests/encoders/test_bert_numpy.py checks them against it).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import numpy as np
 
 _ERF_P = 0.3275911
 _ERF_A = (0.254829592, -0.284496736, 1.421413741, -1.453152027, 1.061405429)
+_SQRT_HALF = math.sqrt(0.5)
 
 
 def _erf(x: np.ndarray) -> np.ndarray:
@@ -31,7 +33,9 @@ def _erf(x: np.ndarray) -> np.ndarray:
 
 
 def _gelu(x: np.ndarray) -> np.ndarray:
-    return 0.5 * x * (1.0 + _erf(x / np.sqrt(2.0)))
+    # Python floats, not numpy float64 scalars: under NumPy 2's promotion rules those would turn
+    # every float32 activation after them into float64 (3x slower, and float64 matmuls).
+    return 0.5 * x * (1.0 + _erf(x * _SQRT_HALF))
 
 
 def _layer_norm(x: np.ndarray, weight: np.ndarray, bias: np.ndarray, eps: float) -> np.ndarray:
@@ -133,14 +137,34 @@ class NumpyMiniLM:
         """
         out = np.zeros((len(texts), self.hidden_size), dtype=np.float32)
         for ids in length_batches(texts, batch_size):
-            encodings = self.tokenizer.encode_batch([texts[i] for i in ids])
-            tokens = np.array([e.ids for e in encodings], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
-            types = np.array([e.type_ids for e in encodings], dtype=np.int64)
-            hidden = self._forward(tokens, types, mask)
-            pooled = (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
+            pooled = self._pooled(self.tokenizer.encode_batch([texts[i] for i in ids]))
             out[ids] = pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
         return out
+
+    def pooled_pairs(self, pairs: list[tuple[str, str]], *, batch_size: int = 16) -> np.ndarray:
+        """Read text pairs as one sequence each (`[CLS] a [SEP] b [SEP]`) and mean-pool it.
+
+        Truncation takes word pieces from the longer text first, as the tokenizer's training
+        counterpart does. The vectors are not normalised: the cross-encoder's head reads them.
+
+        Args:
+            pairs: (first, second) texts.
+            batch_size: Pairs per forward pass.
+
+        Returns:
+            float32 rows in the order of `pairs`.
+        """
+        out = np.zeros((len(pairs), self.hidden_size), dtype=np.float32)
+        for ids in length_batches([a + b for a, b in pairs], batch_size):
+            out[ids] = self._pooled(self.tokenizer.encode_batch([pairs[i] for i in ids]))
+        return out
+
+    def _pooled(self, encodings: list) -> np.ndarray:
+        tokens = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.float32)
+        types = np.array([e.type_ids for e in encodings], dtype=np.int64)
+        hidden = self._forward(tokens, types, mask)
+        return (hidden * mask[..., None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1e-9)
 
     def _forward(self, tokens: np.ndarray, types: np.ndarray, mask: np.ndarray) -> np.ndarray:
         w, eps = self.w, self.eps
@@ -157,7 +181,7 @@ class NumpyMiniLM:
             # numpy's matmul only reaches BLAS for contiguous operands; a strided view takes a slow loop.
             q, k, v = (np.ascontiguousarray(part.reshape(batch, length, self.heads, head_size).transpose(0, 2, 1, 3))
                        for part in np.split(qkv, 3, axis=-1))
-            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2)) / np.sqrt(head_size) + bias
+            scores = q @ np.ascontiguousarray(k.transpose(0, 1, 3, 2)) / math.sqrt(head_size) + bias
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             context = (scores / scores.sum(-1, keepdims=True)) @ v
             context = context.transpose(0, 2, 1, 3).reshape(batch * length, self.hidden_size)
