@@ -20,6 +20,11 @@ rest:
   still describe), `commit_message/summary.py` (what a diff shows of a change),
   `llm_review/comments.py` (the LLM's located, validated comments, as `LineComment`s).
 
+`cross_encoder.py` is the one scorer that is not a family of its own: MiniLM with a LoRA
+adapter reads documentation and code in one sequence (early fusion) and a head in the one
+format turns the pooled pair into a probability; CA201's features and `search --rerank` read
+it (`codeassist/assets/cross-encoder/`).
+
 `asset.py` is the one head format and loader: every head directory holds `head.json` (family,
 kind, trained-on keys, threshold, date, command), `head.safetensors` (its arrays),
 `metrics.json` and `MODEL_CARD.md`; `load_head` refuses a head whose trained-on keys differ
