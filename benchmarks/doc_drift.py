@@ -6,8 +6,9 @@ trained on by the encoders or the heads):
 - rule baseline: the documented parameter set differs from the new signature's;
 - similarity-drop baseline: sim(doc, old code) − sim(doc, new code), threshold fit on dev;
 - pydoclint and docsig on the new code with the old docstring put back;
-- each fusion head (weighted, linear, mlp) from the training run, and the shipped head, alone
-  and as review serves it (a documented default the change contradicts is drift for certain);
+- each fusion head (weighted, linear, mlp, and with a cross-encoder cross, cross+edit,
+  cross+edit-mlp) from the training run, and the shipped head, alone and as review serves it
+  (a documented default the change contradicts is drift for certain);
 
 with precision, recall, F1 and ROC-AUC. Then the cost: milliseconds of drift scoring per
 changed unit, and the latency CA201 adds to `codeassist review --staged` on a 10-file change.
@@ -31,15 +32,19 @@ from pathlib import Path
 
 import numpy as np
 
-from codeassist.heads.asset import CONFIG
+from codeassist.heads.asset import CONFIG, Head
+from codeassist.heads.asset import load_head as load_asset_head
+from codeassist.heads.cross_encoder import available as cross_available
 from codeassist.heads.doc_drift.features import SIMILARITY, Example, parsed_doc
-from codeassist.heads.doc_drift.head import load_head, shipped_head
+from codeassist.heads.doc_drift.head import FAMILY, shipped_head
 from codeassist.heads.doc_drift.score import drift_scores, with_stated_defaults
 from codeassist.parsing.docstrings import clean_name
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER
 from training.config import add_config_arguments, load_config, parse_set
-from training.recipes.train_doc_drift_head import columns, features, load_split, metrics
+from training.recipes.train_doc_drift_head import (
+    CROSS_VARIANTS, VARIANTS, columns, cross_columns, features, load_split, metrics, named_columns,
+)
 
 BIN = Path(sys.executable).parent
 
@@ -178,14 +183,21 @@ def main() -> None:
         flags = linter_flags(rows["test"], tool)
         if flags.min() >= 0:
             scores[f"{tool} (old doc on new code)"] = flags.astype(float)
-    for variant in ("weighted", "linear", "mlp"):
-        if (out / variant / CONFIG).exists():
-            head = load_head(out / variant)
-            scores[f"fusion: {variant}"] = head.probabilities(
-                x["test"][:, columns(variant, head.trained_on["vector_features"])])
+    cross = Path(config["cross_encoder"]) if config["cross_encoder"] else None
+    crossed = cross_columns(rows["test"], out / "cross-test.npz", cross) if cross and cross_available(cross) else None
+
+    def head_scores(head: Head) -> np.ndarray:
+        if head.trained_on["vector_features"]:
+            return head.probabilities(x["test"][:, columns(head.kind, True)])
+        return head.probabilities(named_columns(head.trained_on["features"], x["test"], crossed))
+
+    # The run's heads through the plain loader: a cross head fitted on a candidate cross-encoder
+    # is compared here before that cross-encoder is installed (review's loader would refuse it).
+    for variant in (*VARIANTS, *CROSS_VARIANTS):
+        if (out / variant / CONFIG).exists() and (variant in VARIANTS or crossed is not None):
+            scores[f"fusion: {variant}"] = head_scores(load_asset_head(out / variant, family=FAMILY))
     shipped = shipped_head()
-    scores[f"shipped head ({shipped.kind})"] = shipped.probabilities(
-        x["test"][:, columns(shipped.kind, shipped.trained_on["vector_features"])])
+    scores[f"shipped head ({shipped.kind})"] = head_scores(shipped)
     scores["CA201 as served (+ stated defaults)"] = with_stated_defaults(
         [Example(r["old_doc"], r["old_code"], r["new_code"]) for r in rows["test"]],
         scores[f"shipped head ({shipped.kind})"])

@@ -15,6 +15,7 @@ from datasets import Dataset, DatasetDict
 from codeassist.heads.doc_drift.explain import explain
 from codeassist.heads.doc_drift.features import Example, changed_defaults
 from codeassist.heads.doc_drift.head import load_head
+from codeassist.heads.doc_drift.score import drift_scores
 from codeassist.parsing.parse import parse_source
 from training.data.mine_drift import build_history, doc_label, history_examples, mutate
 
@@ -120,7 +121,7 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
     DatasetDict({"train": split, "dev": split, "test": split}).save_to_disk(str(tmp_path / "data"))
     # The real config, with only paths and sizes overridden: every setting the recipe reads is in the TOML.
     overrides = {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
-                 "max_train": 100, "max_eval": 100}
+                 "max_train": 100, "max_eval": 100, "cross_encoder": ""}
     argv = ["--config", str(CONFIG)]
     argv += [arg for key, value in overrides.items() for arg in ("--set", f"{key}={value}")]
     assert train_doc_drift_head.main(argv) == 0
@@ -128,7 +129,8 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
     assert set(metrics["variants"]) == {"weighted", "linear", "mlp"}
     head = load_head(tmp_path / "ship")
     assert head.kind == metrics["best"] and head.threshold == 0.5
-    assert head.command.endswith(f"--set ship={tmp_path / 'ship'} --set mlp_hidden=8 --set max_train=100 --set max_eval=100")
+    assert head.command.endswith(f"--set ship={tmp_path / 'ship'} --set mlp_hidden=8 --set max_train=100 "
+                                 "--set max_eval=100 --set cross_encoder=")
     card = (tmp_path / "ship" / "MODEL_CARD.md").read_text()
     assert card.startswith("# doc-drift-head") and "$" not in card and f"**{metrics['best']}**" in card
     assert metrics["variants"]["linear"]["test_mutation"]["f1"] == pytest.approx(1.0)
@@ -144,7 +146,7 @@ def test_recipe_compares_early_fusion_heads_and_ships_a_late_one(tmp_path: Path,
     DatasetDict({"train": _drift_rows(8), "dev": held_out, "test": held_out}).save_to_disk(str(tmp_path / "data"))
     argv = ["--config", str(CONFIG)]
     for key, value in {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
-                       "early_fusion": "true", "early_max_train": 4}.items():
+                       "early_fusion": "true", "early_max_train": 4, "cross_encoder": ""}.items():
         argv += ["--set", f"{key}={value}"]
     assert train_doc_drift_head.main(argv) == 0
     metrics = json.loads((tmp_path / "ship" / "metrics.json").read_text())
@@ -156,6 +158,41 @@ def test_recipe_compares_early_fusion_heads_and_ships_a_late_one(tmp_path: Path,
     with pytest.raises(ValueError, match="early-fusion"):
         load_head(early)
     assert (tmp_path / "run" / "early-test.npz").exists()  # the LLM's rows are cached for the next run
+
+
+def test_recipe_fits_cross_encoder_heads_that_name_their_cross_encoder(tmp_path: Path, monkeypatch):
+    import torch
+
+    from codeassist.heads import cross_encoder as cross
+    from training.recipes import train_doc_drift_head
+    from training.recipes.train_cross_encoder import CrossModel, save_model
+
+    torch.manual_seed(0)
+    save_model(CrossModel({"lora_r": 4, "lora_alpha": 8, "lora_dropout": 0.0}), tmp_path / "cross")
+    held_out = _drift_rows(2)
+    DatasetDict({"train": _drift_rows(6), "dev": held_out, "test": held_out}).save_to_disk(str(tmp_path / "data"))
+    argv = ["--config", str(CONFIG)]
+    for key, value in {"data": tmp_path / "data", "out": tmp_path / "run", "ship": tmp_path / "ship", "mlp_hidden": 8,
+                       "cross_encoder": tmp_path / "cross"}.items():
+        argv += ["--set", f"{key}={value}"]
+    assert train_doc_drift_head.main(argv) == 0
+    metrics = json.loads((tmp_path / "ship" / "metrics.json").read_text())
+    assert set(metrics["variants"]) == {"weighted", "linear", "mlp", "cross", "cross+edit", "cross+edit-mlp"}
+    assert (tmp_path / "run" / "cross-test.npz").exists()  # its scores are cached for the next run
+    head = tmp_path / "run" / "cross+edit"
+    recorded = json.loads((head / "head.json").read_text())["trained_on"]
+    assert recorded["cross_encoder"] == cross.encoder_id(tmp_path / "cross") and "cross_drop" in recorded["features"]
+    with pytest.raises(ValueError, match="cross-encoder"):
+        load_head(head)  # not the installed cross-encoder's scores
+    monkeypatch.setattr(cross, "shipped_dir", lambda: tmp_path / "cross")
+    cross.shipped.cache_clear()
+    try:
+        loaded = load_head(head)
+        example = Example("Fetch.\n\nArgs:\n    url: A.\n", "def f(url):\n    return get(url)\n",
+                          "def f(link):\n    return get(link)\n")
+        assert 0.0 <= drift_scores([example], head=loaded)[0] <= 1.0  # review computes the cross columns too
+    finally:
+        cross.shipped.cache_clear()
 
 
 def test_early_fusion_reads_doc_and_code_in_one_pass(lm):

@@ -6,8 +6,11 @@ train: the three heads (weighted, linear, mlp) on train, history and mutations r
 equal weight, and with `early_fusion` two more read the LLM's joint reading of documentation
 and code (`codeassist/heads/doc_drift/early.py`): "early" alone and "early+edit" beside the
 scalar features, on the first `early_max_train` training rows (each row costs two LLM
-passes); calibrate each on dev (Platt scaling) and choose its threshold on dev: the best
-F1 whose precision reaches the floor; the best head by dev F1 wins → save: every head to the
+passes), and with a `cross_encoder` three more read its scores of (old doc, old code) and
+(old doc, new code) (`codeassist/heads/cross_encoder.py`): "cross" alone, "cross+edit" and
+"cross+edit-mlp" beside the late features; calibrate each on dev (Platt scaling) and
+choose its threshold on dev: the best F1 whose precision reaches the floor; the best late
+head by dev F1 wins, unless a cross head beats it by `cross_min_gain` → save: every head to the
 run directory, the best to codeassist/assets/doc-drift-head/ (`save_head`) → evaluate: test
 metrics for every head, on history and on mutations separately, into metrics.json and the
 model card (training/cards/doc-drift-head.md).
@@ -29,12 +32,16 @@ import numpy as np
 
 from codeassist.heads.asset import Head, save_head
 from codeassist.heads.doc_drift.early import VERSION as EARLY_VERSION
-from codeassist.heads.doc_drift.features import FEATURES, SIMILARITY, STRUCTURAL, Example, facts, feature_rows, structural_features
+from codeassist.heads.doc_drift.features import (
+    CROSS, LATE, SIMILARITY, STRUCTURAL, Example, facts, feature_rows, structural_features,
+)
 from codeassist.heads.doc_drift.head import FAMILY, trained_on
 from training import cards
 from training.config import recipe_config
 
 VARIANTS = ("weighted", "linear", "mlp")
+# Late fusion plus the cross-encoder's reading of (doc, old code) and (doc, new code).
+CROSS_VARIANTS = {"cross": CROSS, "cross+edit": LATE + CROSS, "cross+edit-mlp": LATE + CROSS}
 EARLY_VARIANTS = ("early", "early+edit")  # compared, never shipped: CA201 runs without torch
 VECTOR_WIDTH = 3 * 384  # doc ⊙ new, |doc − new|, new − old of 384-dimensional MiniLM vectors
 ENCODE_BATCH = 256
@@ -46,7 +53,8 @@ class Data(NamedTuple):
     """Every split's rows, feature matrix, labels and sources ("history" or "mutation").
 
     `early` holds the early-fusion rows of each split's first rows (all of dev and test, the
-    first `early_max_train` of train), empty without `early_fusion`.
+    first `early_max_train` of train), empty without `early_fusion`; `cross` the
+    cross-encoder's columns (CROSS) of every row, empty without a `cross_encoder`.
     """
 
     rows: dict[str, list[dict]]
@@ -54,6 +62,7 @@ class Data(NamedTuple):
     y: dict[str, np.ndarray]
     source: dict[str, np.ndarray]
     early: dict[str, np.ndarray]
+    cross: dict[str, np.ndarray]
 
 
 def load_split(data: Path, split: str, limit: int, seed: int) -> list[dict]:
@@ -98,9 +107,9 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
     examples = [Example(r["old_doc"], r["old_code"], r["new_code"], "python") for r in rows]
     from tqdm import tqdm
 
-    parts = [feature_rows(examples[i : i + ENCODE_BATCH], FEATURES, vectors=True)
+    parts = [feature_rows(examples[i : i + ENCODE_BATCH], LATE, vectors=True)
              for i in tqdm(range(0, len(examples), ENCODE_BATCH), desc=cache.stem)]
-    x = np.concatenate(parts) if parts else np.zeros((0, len(FEATURES)))
+    x = np.concatenate(parts) if parts else np.zeros((0, len(LATE)))
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(cache, x=x, key=np.array(key))
     return x
@@ -117,6 +126,33 @@ def early_features(rows: list[dict], cache: Path) -> np.ndarray:
         return saved["x"]
     examples = [Example(r["old_doc"], r["old_code"], r["new_code"], "python") for r in rows]
     x = early_rows(models.load(None, models.select_device("auto")), examples, progress=True)
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(cache, x=x, key=np.array(key))
+    return x
+
+
+def cross_columns(rows: list[dict], cache: Path, directory: Path) -> np.ndarray:
+    """The cross-encoder's columns (CROSS) of `rows`, two passes per row; later runs read the .npz.
+
+    Computed in torch, in bulk: the same probabilities as review's numpy scorer
+    (`features.cross_features`; tests/training/test_train_cross_encoder.py checks the two agree).
+    """
+    from transformers import AutoTokenizer
+
+    from codeassist.encoders.text import model_dir
+    from codeassist.heads.cross_encoder import encoder_id, load
+    from training.recipes.train_cross_encoder import load_model, probabilities
+
+    key = encoder_id(directory) + _rows_key(rows)
+    saved = np.load(cache) if cache.exists() else None
+    if saved is not None and str(saved["key"]) == key:
+        return saved["x"]
+    model, tokenizer = load_model(directory), AutoTokenizer.from_pretrained(model_dir())
+    max_tokens = int(load(directory).head.trained_on["max_tokens"])
+    docs = [r["old_doc"] for r in rows]
+    before = probabilities(model, tokenizer, docs, [r["old_code"] for r in rows], max_tokens, progress=cache.stem)
+    after = probabilities(model, tokenizer, docs, [r["new_code"] for r in rows], max_tokens, progress=cache.stem)
+    x = np.stack([before, after, before - after], axis=1).reshape(len(rows), len(CROSS)).astype(np.float32)
     cache.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(cache, x=x, key=np.array(key))
     return x
@@ -142,7 +178,15 @@ def setup(config: dict) -> Data:
         early={split: early_features(rows[split][: config["early_max_train"]] if split == "train" else rows[split],
                                      out / f"early-{split}.npz")
                for split in rows} if config["early_fusion"] else {},
+        cross={split: cross_columns(rows[split], out / f"cross-{split}.npz", Path(config["cross_encoder"]))
+               for split in rows} if _has_cross(config) else {},
     )
+
+
+def _has_cross(config: dict) -> bool:
+    from codeassist.heads.cross_encoder import available
+
+    return bool(config["cross_encoder"]) and available(Path(config["cross_encoder"]))
 
 
 def design(variant: str, data: Data, split: str, vectors: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -151,12 +195,21 @@ def design(variant: str, data: Data, split: str, vectors: bool) -> tuple[np.ndar
     Late variants read `columns` of every row; early ones only the rows read by the LLM
     (every dev and test row; the first `early_max_train` of train).
     """
+    if variant in CROSS_VARIANTS:
+        return named_columns(CROSS_VARIANTS[variant], data.x[split], data.cross[split]), data.y[split], data.source[split]
     if variant not in EARLY_VARIANTS:
         return data.x[split][:, columns(variant, vectors)], data.y[split], data.source[split]
     early = data.early[split]
     n = len(early)
     x = early if variant == "early" else np.hstack([data.x[split][:n, : len(SIMILARITY) + len(STRUCTURAL)], early])
     return x, data.y[split][:n], data.source[split][:n]
+
+
+def named_columns(names: tuple[str, ...] | list[str], x: np.ndarray, cross: np.ndarray | None) -> np.ndarray:
+    """The scalar columns `names` (of LATE + CROSS) from a feature matrix and its cross-encoder columns."""
+    table = np.hstack([x[:, : len(LATE)], cross]) if cross is not None else x[:, : len(LATE)]
+    position = {name: i for i, name in enumerate(LATE + (CROSS if cross is not None else ()))}
+    return table[:, [position[name] for name in names]]
 
 
 # --- train -------------------------------------------------------------------------------
@@ -193,7 +246,7 @@ def fit(variant: str, x: np.ndarray, y: np.ndarray, config: dict):  # noqa: ANN2
 
     mean, std = x.mean(axis=0), x.std(axis=0) + 1e-6
     z = (x - mean) / std
-    if variant == "mlp":
+    if variant.endswith("mlp"):
         model = MLPClassifier((config["mlp_hidden"],), alpha=config["mlp_alpha"], max_iter=config["mlp_max_iter"],
                               early_stopping=True, random_state=config["seed"])
     else:
@@ -232,9 +285,9 @@ def choose_threshold(y: np.ndarray, p: np.ndarray, floor: float) -> float:
 
 
 def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float, vectors: bool,  # noqa: ANN001
-            command: str) -> Head:
+            command: str, cross_dir: Path | None = None) -> Head:
     """Export a fitted model as a numpy Head whose 0.5 is the chosen threshold."""
-    if variant == "mlp":
+    if variant.endswith("mlp"):
         weights = (model.coefs_[0], model.coefs_[1] * a)
         biases = (model.intercepts_[0], model.intercepts_[1] * a)
     else:
@@ -242,12 +295,17 @@ def to_head(variant: str, model, mean, std, a: float, b: float, threshold: float
         biases = (model.intercept_ * a,)
     # Platt-calibrated logit is a*z + b; shifting by -logit(threshold) puts the decision at 0.5.
     shift = b - math.log(threshold / (1 - threshold))
-    names = SIMILARITY if variant == "weighted" else () if variant == "early" else FEATURES
-    early = {"early_fusion": EARLY_VERSION} if variant in EARLY_VARIANTS else {}
+    names = {"weighted": SIMILARITY, "early": (), **CROSS_VARIANTS}.get(variant, LATE)
+    extra = {"early_fusion": EARLY_VERSION} if variant in EARLY_VARIANTS else {}
+    if variant in CROSS_VARIANTS:
+        from codeassist.heads.cross_encoder import encoder_id
+
+        extra = {"cross_encoder": encoder_id(cross_dir)}
+    kind = "mlp" if variant.endswith("mlp") else variant if variant in VARIANTS else "linear"
     return Head(
-        family=FAMILY, kind="linear" if early else variant,
-        trained_on={"features": list(names), "vector_features": vectors and variant not in ("weighted", *EARLY_VARIANTS),
-                    **early, **trained_on()},
+        family=FAMILY, kind=kind,
+        trained_on={"features": list(names), "vector_features": vectors and variant in ("linear", "mlp"),
+                    **extra, **trained_on()},
         threshold=0.5, mean=mean.astype(np.float32), scale=std.astype(np.float32),
         weights=tuple(np.asarray(w, np.float32) for w in weights), biases=tuple(np.asarray(v, np.float32) for v in biases),
         shift=float(shift), date=time.strftime("%Y-%m-%d"), command=command,
@@ -278,7 +336,8 @@ def train(config: dict, data: Data, command: str) -> Trained:
     heads: dict[str, Head] = {}
     report: dict[str, dict] = {}
     vectors = config["vector_features"]
-    for variant in VARIANTS + (EARLY_VARIANTS if data.early else ()):
+    shippable = VARIANTS + (tuple(CROSS_VARIANTS) if data.cross else ())
+    for variant in shippable + (EARLY_VARIANTS if data.early else ()):
         train_x, train_y = balance_sources(*design(variant, data, "train", vectors), config["seed"])
         model, mean, std = fit("linear" if variant in EARLY_VARIANTS else variant, train_x, train_y, config)
         dev_x, dev_y, _ = design(variant, data, "dev", vectors)
@@ -287,11 +346,18 @@ def train(config: dict, data: Data, command: str) -> Trained:
         a, b = float(platt.coef_[0, 0]), float(platt.intercept_[0])
         calibrated = 1 / (1 + np.exp(-(a * logits(model, dev_z) + b)))
         threshold = choose_threshold(dev_y, calibrated, config["precision_floor"])
-        heads[variant] = to_head(variant, model, mean, std, a, b, threshold, vectors, command)
+        heads[variant] = to_head(variant, model, mean, std, a, b, threshold, vectors, command,
+                                 Path(config["cross_encoder"]) if data.cross else None)
         report[variant] = {"threshold_on_calibrated_probability": threshold,
                            "dev": metrics(dev_y, heads[variant].probabilities(dev_x))}
-    # All were thresholded at the precision floor; only a late variant ships (CA201 runs without torch).
+    # All were thresholded at the precision floor; the early (LLM) ones never ship: CA201 runs without torch.
+    # A cross head costs two cross-encoder passes per changed unit: it ships only for a clear gain.
     best = max(VARIANTS, key=lambda v: report[v]["dev"]["f1"])
+    crossed = [v for v in shippable if v in CROSS_VARIANTS]
+    if crossed:
+        challenger = max(crossed, key=lambda v: report[v]["dev"]["f1"])
+        if report[challenger]["dev"]["f1"] >= report[best]["dev"]["f1"] + config["cross_min_gain"]:
+            best = challenger
     return Trained(heads, report, best)
 
 

@@ -8,7 +8,10 @@ For one example the feature builder gives
   parameters that left the signature, return value lost/gained, raised exceptions and calls
   added/removed, the size of the edit, and identifiers the documentation mentions that
   vanished from the code;
-- vector features of the fused pair: doc ⊙ new code, |doc − new code|, new − old code.
+- vector features of the fused pair: doc ⊙ new code, |doc − new code|, new − old code;
+- cross-encoder features (early fusion, `codeassist.heads.cross_encoder`): how well the old doc
+  describes the old code and the new code when MiniLM reads each pair in one sequence, and
+  the drop; computed only for a head that reads them.
 
 `feature_rows` builds the rows a head reads, for the recipe (training/recipes/
 train_doc_drift_head.py, which fits a `weighted`, a `linear` and an `mlp` head on them) and
@@ -23,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -45,7 +49,9 @@ STRUCTURAL = (
     "doc_raises_gone", "calls_added", "calls_removed", "edit_size", "old_lines_log",
     "new_lines_log", "vanished_doc_identifiers", "vanished_doc_identifier_share", "yields_changed",
 )
-FEATURES = SIMILARITY + STRUCTURAL  # every scalar a head may read; vector features follow when asked
+LATE = SIMILARITY + STRUCTURAL  # what the encoders and the parser give (late fusion)
+CROSS = ("cross_doc_old", "cross_doc_new", "cross_drop")
+FEATURES = LATE + CROSS  # every scalar a head may read; vector features follow when asked
 CONVENTIONS = {"python": PYTHON, "javascript": JSDOC, "typescript": JSDOC, "tsx": JSDOC,
                "java": JAVADOC, "rust": RUSTDOC, "go": GODOC}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
@@ -232,14 +238,39 @@ def feature_rows(examples: Sequence[Example], names: Sequence[str] = FEATURES, *
     for language, indices in by_language.items():
         old[indices] = encode_code([examples[i].old_code for i in indices], language, cache=cache)
         new[indices] = encode_code([examples[i].new_code for i in indices], language, cache=cache)
+    crossed = cross_features(examples) if set(names) & set(CROSS) else None
     for index, example in enumerate(examples):
         scalars = similarity_features(docs[index], old[index], new[index])
         scalars |= structural_features(
             example.old_doc, facts(example.old_code, example.language),
             facts(example.new_code, example.language), example.language,
         )
+        if crossed is not None:
+            scalars |= dict(zip(CROSS, crossed[index].tolist()))
         row = np.array([scalars[name] for name in names], dtype=np.float32)
         if vectors:
             row = np.concatenate([row, vector_features(docs[index], old[index], new[index])])
         rows.append(row)
     return np.stack(rows) if rows else np.zeros((0, len(names)), dtype=np.float32)
+
+
+def cross_features(examples: Sequence[Example], directory: Path | None = None) -> np.ndarray:
+    """The cross-encoder's columns (CROSS) of each example: P(doc fits old code), P(fits new code), the drop.
+
+    Args:
+        examples: The examples.
+        directory: A cross-encoder directory (default: the shipped one).
+
+    Returns:
+        (n, 3) float32.
+
+    Raises:
+        ModelMissing: When no cross-encoder is installed.
+    """
+    from codeassist.heads import cross_encoder as cross
+
+    model = cross.load(directory) if directory is not None else cross.shipped()
+    docs = [e.old_doc for e in examples]
+    before = model.scores(docs, [e.old_code for e in examples])
+    after = model.scores(docs, [e.new_code for e in examples])
+    return np.stack([before, after, before - after], axis=1).astype(np.float32).reshape(len(examples), len(CROSS))

@@ -2,7 +2,8 @@
 
 It was trained on the documentation encoder's and the code encoder's vectors, so both ids
 are checked; it may read any subset of FEATURES (the recipe fits one head on the similarities
-alone), in its own order.
+alone), in its own order. A head reading the cross-encoder's columns also names the
+cross-encoder whose scores it was fitted on.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from codeassist.encoders.code import encoder_id
 from codeassist.encoders.text import DOC_ENCODER_ID
 from codeassist.heads import asset
 from codeassist.heads.asset import Head
-from codeassist.heads.doc_drift.features import FEATURES
+from codeassist.heads.doc_drift.features import CROSS, FEATURES
 
 FAMILY = "doc-drift"
 
@@ -49,6 +50,13 @@ def load_head(directory: Path) -> Head:
     if unknown or "features" not in head.trained_on:
         raise ValueError(f"{directory} was trained with features {unknown or None!r}, which this version "
                          "does not compute: retrain it with its recipe")
+    if set(head.trained_on["features"]) & set(CROSS):
+        from codeassist.heads import cross_encoder as cross
+
+        installed = cross.encoder_id() if cross.available() else None
+        if head.trained_on.get("cross_encoder") != installed:
+            raise ValueError(f"{directory} read the scores of cross-encoder {head.trained_on.get('cross_encoder')!r}, "
+                             f"not those of the installed {installed!r}: retrain it with its recipe")
     return head
 
 
