@@ -11,6 +11,12 @@ for every method in one run, then the encoding throughput (units/s) of raw MiniL
 code encoder on the same units, with what each speed-up buys on its own.
 
 `--lengths` answers "what does 256 buy over 128?" on the dev split before anyone pays for it.
+
+`--rerank [DIR]` measures the cross-encoder (`codeassist/heads/cross_encoder.py`, the shipped one
+by default) reordering the best `--rerank-top` candidates of the code encoder and of the
+hybrid, on the first `--rerank-queries` queries of each language's first pool, beside the
+same queries without it; then the latency it adds per query, as `codeassist search
+--rerank` runs it (numpy).
 """
 
 from __future__ import annotations
@@ -178,6 +184,77 @@ def lengths(args: argparse.Namespace) -> None:
               f"{(counts > 128).mean():.0%} | {mrr[0]:.3f} | {mrr[1]:.3f} |")
 
 
+def reranked(args: argparse.Namespace) -> None:
+    """MRR with and without the cross-encoder on the best candidates, per language; added latency."""
+    import torch
+    from datasets import load_from_disk
+    from transformers import AutoTokenizer
+
+    from codeassist.heads import cross_encoder as cross
+    from codeassist.encoders.code import CODE_MAX_TOKENS, adapter_dir
+    from codeassist.encoders.text import model_dir
+    from training.recipes.train_cross_encoder import load_model, probabilities
+
+    directory = args.rerank if isinstance(args.rerank, Path) else cross.shipped_dir()
+    test = load_from_disk(str(args.data))["test"]
+    doc, code = MiniLM(), MiniLM(adapter=args.adapter or adapter_dir(), max_tokens=CODE_MAX_TOKENS)
+    model, tokenizer = load_model(directory), AutoTokenizer.from_pretrained(model_dir())
+    max_tokens = int(cross.load(directory).head.trained_on["max_tokens"])
+    top = args.rerank_top
+    languages = [LANGUAGE_OF.get(language, language) for language in test["language"]]
+    bases = (TRAINED, "hybrid (RRF)")
+    ways = ("", f" + rerank top {top}", f" + rerank top {top}, RRF with its own order")
+    names = [base + way for base in bases for way in ways]
+    table: dict[str, list[float]] = {name: [] for name in names}
+    present = [language for language in LANGUAGE_ORDER if language in languages]
+    for language in present:
+        rows_of = test.select([i for i, lang in enumerate(languages) if lang == language])
+        rows = rows_of.select(pools(rows_of, args.pool, args.seed)[0])
+        docs, sources = list(rows["doc"]), list(rows["code"])
+        queries = range(min(args.rerank_queries, len(docs)))
+        dense = dense_scores(code, doc.encode([docs[q] for q in queries]), list(rows["ast"]))
+        index = BM25(sources)
+        hybrid = np.stack([rrf(index.scores(docs[q]), dense[q]) for q in queries])
+        asked = sorted({(q, int(c)) for base in (dense, hybrid) for q in queries
+                        for c in np.argsort(-base[q], kind="stable")[:top]})
+        with torch.inference_mode():
+            p = probabilities(model, tokenizer, [docs[q] for q, _ in asked], [sources[c] for _, c in asked], max_tokens)
+        score = dict(zip(asked, p.tolist()))
+        for name, base in zip(bases, (dense, hybrid), strict=True):
+            found: dict[str, list[float]] = {way: [] for way in ways}
+            for q in queries:
+                order = np.argsort(-base[q], kind="stable")
+                rank = int(np.flatnonzero(order == q)[0]) + 1
+                found[""].append(1.0 / rank)
+                best = [int(c) for c in order[:top]]
+                crossed = np.array([score[(q, c)] for c in best])
+                for way, fused in zip(ways[1:], (crossed, rrf(crossed, base[q][best])), strict=True):
+                    # Reordered among the top: its place by the new score; outside it, unchanged.
+                    at = 1 + int((fused > fused[best.index(q)]).sum()) if q in best else rank
+                    found[way].append(1.0 / at)
+            for way in ways:
+                table[name + way].append(float(np.mean(found[way])))
+        print(f"{language}: {len(queries)} queries reranked", file=sys.stderr)
+    print(f"\ncross-encoder {directory}; first {args.rerank_queries} queries of each language's first pool "
+          f"of ≤ {args.pool}\n\nMRR\n\n| method | " + " | ".join(present) + " | mean |\n|---|" + "---|" * (len(present) + 1))
+    for name in names:
+        print(f"| {name} | " + " | ".join(f"{v:.3f}" for v in table[name]) + f" | {np.mean(table[name]):.3f} |")
+    for name in bases:
+        for way in ways[1:]:
+            gain = np.array(table[name + way]) - np.array(table[name])
+            print(f"| gain of {name}{way} | " + " | ".join(f"{g:+.3f}" for g in gain) + f" | {gain.mean():+.3f} |")
+    served = cross.load(directory)
+    sample = test.select(range(min(5 * top, len(test))))
+    served.scores(list(sample["doc"][:2]), list(sample["code"][:2]))
+    timings = []
+    for start in range(0, len(sample), top):
+        began = time.perf_counter()
+        served.scores([sample["doc"][start]] * top, list(sample["code"][start : start + top]))
+        timings.append(time.perf_counter() - began)
+    print(f"\nadded latency per query (numpy, as `codeassist search --rerank {top}` runs it): "
+          f"median {np.median(timings):.2f} s over {len(timings)} queries")
+
+
 def main() -> None:
     """Parse the command line and run the benchmark (or the length measurement)."""
     cli = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -189,8 +266,15 @@ def main() -> None:
     cli.add_argument("--speed-units", type=int, default=300)
     cli.add_argument("--seed", type=int, default=0)
     cli.add_argument("--lengths", action="store_true", help="measure 128 vs 256 tokens on dev")
+    cli.add_argument("--rerank", nargs="?", type=Path, const=True, metavar="DIR",
+                     help="measure the cross-encoder reranking (DIR: a cross-encoder; default the shipped one)")
+    cli.add_argument("--rerank-top", type=int, default=10)
+    cli.add_argument("--rerank-queries", type=int, default=100)
     args = cli.parse_args()
-    lengths(args) if args.lengths else run(args)
+    if args.rerank:
+        reranked(args)
+    else:
+        lengths(args) if args.lengths else run(args)
 
 
 if __name__ == "__main__":

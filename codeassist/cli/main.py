@@ -123,6 +123,9 @@ def _parser() -> argparse.ArgumentParser:
     search_parser.add_argument("-k", type=int, default=10, help="number of results (default 10)")
     search_parser.add_argument("--json", action="store_true", dest="as_json", help="print the results as JSON")
     search_parser.add_argument("--path", type=Path, default=Path("."), help="a directory inside the project")
+    search_parser.add_argument("--rerank", type=int, default=0, metavar="N",
+                               help="reorder the best N candidates with the cross-encoder, which reads the "
+                                    "query and each unit together (slower, see docs/search.md; default 0: off)")
     search_parser.set_defaults(handler=search)
 
     docstring_parser = commands.add_parser("docstring", help="generate a docstring with the local LLM (Python)")

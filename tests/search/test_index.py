@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from codeassist.encoders.lexical import BM25, lexical_tokens, ranks, rrf
 
@@ -78,3 +79,41 @@ def test_bm25_splits_identifiers():
     assert lexical_tokens("parseHttpResponse(self, raw_data)") == ["parse", "http", "response", "raw", "data"]
     scores = BM25(["def parse_http_response(raw): ...", "def sort_items(xs): ..."]).scores("parse the HTTP response")
     assert scores[0] > scores[1] == 0
+
+
+def test_rerank_reorders_the_best_candidates_with_the_cross_encoder(repo: Path, cli, tmp_path: Path, monkeypatch):
+    import torch
+
+    from codeassist.heads import cross_encoder as cross
+    from codeassist.encoders.code import encoder_id
+    from codeassist.search import index
+    from training.recipes.train_cross_encoder import CrossModel, save_model
+
+    for rel, text in FILES.items():
+        (repo / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / rel).write_text(text)
+    assert cli("index", cwd=repo, env=_env(tmp_path)).returncode == 0
+    torch.manual_seed(0)
+    save_model(CrossModel({"lora_r": 4, "lora_alpha": 8, "lora_dropout": 0.0}), tmp_path / "cross")
+    monkeypatch.setattr(cross, "shipped_dir", lambda: tmp_path / "cross")
+    cross.shipped.cache_clear()
+    try:
+        fused = index.search(repo, "hash of bytes", k=3)
+        reranked = index.search(repo, "hash of bytes", k=3, rerank=2)
+        model = cross.shipped()
+    finally:
+        cross.shipped.cache_clear()
+    # The first two are the fused top two, reordered by RRF of the cross-encoder with the fused
+    # order, and scored by it; the third keeps its fused place and score.
+    assert reranked[2] == fused[2]
+    texts = {u.qualname: u.text for u in index._load(index.index_dir(repo), encoder_id())[0]}
+    probability = model.scores(["hash of bytes"] * 2, [texts[h.qualname] for h in fused[:2]])
+    agreed = rrf(probability, np.array([h.score for h in fused[:2]]))
+    expected = [fused[i].qualname for i in np.argsort(-agreed, kind="stable")]
+    assert [h.qualname for h in reranked[:2]] == expected
+    assert [h.score for h in reranked[:2]] == pytest.approx(sorted(agreed.tolist(), reverse=True))
+
+
+def test_rerank_must_not_be_negative(repo: Path, cli, tmp_path: Path):
+    done = cli("search", "anything", "--rerank", "-1", cwd=repo, env=_env(tmp_path))
+    assert done.returncode == 2 and "--rerank must be 0 or more" in done.stderr
