@@ -5,10 +5,15 @@ with stale docstrings). Timed, best of --repeat runs each:
 
 - codeassist review --staged, with an empty parse cache (cold) and a filled one (warm);
 - codeassist check on the same 10 files (warm), for comparison;
-- pydoclint on the same 10 files (Google style, no config).
+- pydoclint on the same 10 files (Google style, no config);
+- codeassist review --staged of a second repository whose change edits the bodies of
+  --drift-units documented functions (their docstrings unchanged), so CA201 loads the encoders
+  and scores every unit: cold (empty parse and embedding caches) and warm.
 
 Run: .venv/bin/python benchmarks/review_latency.py [--files 10] [--functions 20] [--repeat 5]
-The target is codeassist review ≤ 1.5× pydoclint's wall time.
+    [--drift-units 10]
+The targets: codeassist review ≤ 1.5× pydoclint's wall time; with CA201 on a 10-unit change,
+≤ 5 s cold and ≤ 2 s warm (issue #13).
 """
 
 from __future__ import annotations
@@ -99,6 +104,61 @@ def make_repo(root: Path, files: int, functions: int) -> list[Path]:
     return paths
 
 
+DRIFT_UNIT = '''
+
+def fetch_{index}(url, retries={retries}, timeout={timeout}):
+    """Fetch a URL for client {index}, retrying failed attempts.
+
+    Tries up to {documented} times and waits 5 seconds between attempts.
+
+    Args:
+        url: Where to fetch from.
+        retries: How many attempts to make.
+        timeout: Seconds to wait for each attempt.
+
+    Returns:
+        The response body.
+    """
+    last = None
+    for attempt in range(retries):
+        try:
+            return download(url, timeout=timeout)
+        except OSError as error:
+            last = error
+            {pause}
+    raise ConnectionError(f"gave up on {{url}}") from last
+'''
+
+
+def make_drift_repo(root: Path, units: int) -> None:
+    """Create a repository whose staged change edits the bodies of `units` documented functions.
+
+    Half the edits contradict the unchanged docstring (a new default retry count, no pause);
+    the other half only rename a local wait. CA201 scores every one of them.
+
+    Args:
+        root: An empty directory.
+        units: How many functions the change edits.
+    """
+    git(root, "init", "-q")
+    path = root / "client.py"
+
+    def source(changed: bool) -> str:
+        parts = ['"""Generated client."""\n\nfrom time import sleep\n\nfrom net import download\n']
+        for index in range(units):
+            stale = changed and index % 2 == 0
+            parts.append(DRIFT_UNIT.format(
+                index=index, documented=3, retries=7 if stale else 3, timeout=10,
+                pause="pass" if stale else ("sleep(5.0)" if changed else "sleep(5)")))
+        return "".join(parts)
+
+    path.write_text(source(False))
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    path.write_text(source(True))
+    git(root, "add", "-A")
+
+
 def best_time(command: list[str], cwd: Path, env: dict[str, str], repeat: int, before=None) -> float:
     """Return the best wall time of `repeat` runs of a command.
 
@@ -130,6 +190,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--functions", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--drift-units", type=int, default=10, help="changed documented units for CA201 (0: skip)")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as directory:
@@ -156,6 +217,16 @@ def main() -> None:
         rows.append(("codeassist review --staged, warm cache", best_time(review, root, env, args.repeat)))
         rows.append(("codeassist check (same files), warm", best_time(check, root, env, args.repeat)))
         findings = subprocess.run(review + ["--format", "json"], cwd=root, env=env, capture_output=True, text=True)
+        drift_findings = None
+        if args.drift_units:
+            drift_root = Path(directory) / "drift"
+            drift_root.mkdir()
+            make_drift_repo(drift_root, args.drift_units)
+            label = f"review --staged, {args.drift_units} changed units (CA201)"
+            rows.append((f"{label}, cold", best_time(review, drift_root, env, args.repeat, clear)))
+            rows.append((f"{label}, warm", best_time(review, drift_root, env, args.repeat)))
+            drift_findings = subprocess.run(review + ["--format", "json"], cwd=drift_root, env=env,
+                                            capture_output=True, text=True)
 
     print(f"review latency: {args.files} staged files x {args.functions} functions, best of {args.repeat}")
     print(f"{'tool':<42} {'seconds':>8} {'vs pydoclint':>13}")
@@ -166,6 +237,11 @@ def main() -> None:
 
     count = len(json.loads(findings.stdout)["findings"]) if findings.stdout else 0
     print(f"codeassist review findings: {count}")
+    if drift_findings is not None:
+        found = json.loads(drift_findings.stdout)["findings"] if drift_findings.stdout else []
+        ca201 = sum(1 for finding in found if finding.get("rule") == "CA201")
+        skipped = " (CA201 skipped: " + drift_findings.stderr.strip()[:200] + ")" if "CA201" in drift_findings.stderr else ""
+        print(f"CA201 findings on the {args.drift_units}-unit change: {ca201}{skipped}")
 
 
 if __name__ == "__main__":

@@ -138,6 +138,22 @@ def test_recipe_trains_three_heads_and_ships_the_best(tmp_path: Path):
         assert load_head(tmp_path / "run" / variant).kind == variant
 
 
+def test_feature_cache_is_re_encoded_when_an_encoder_changes(tmp_path: Path, monkeypatch):
+    from training.recipes import train_doc_drift_head
+
+    rows = list(_drift_rows(1))
+    cache = tmp_path / "features-dev.npz"
+    first = train_doc_drift_head.features(rows, cache)
+    assert np.array_equal(train_doc_drift_head.features(rows, cache), first)  # read back, not re-encoded
+    encoded = []
+    monkeypatch.setattr(train_doc_drift_head, "trained_on",
+                        lambda: {"doc_encoder": "d", "code_encoder": "a new adapter"})
+    monkeypatch.setattr(train_doc_drift_head, "feature_rows",
+                        lambda examples, *a, **k: encoded.append(len(examples)) or first[: len(examples)])
+    train_doc_drift_head.features(rows, cache)
+    assert encoded == [len(rows)]
+
+
 def test_recipe_compares_early_fusion_heads_and_ships_a_late_one(tmp_path: Path, lm):  # noqa: ARG001 - loads the LLM once
     from training.recipes import train_doc_drift_head
 

@@ -88,11 +88,12 @@ def features(rows: list[dict], cache: Path) -> np.ndarray:
     """Encode and featurise rows once; later runs read the .npz.
 
     The structural columns are always recomputed (parsing is cheap), so a change to them
-    does not need the encoders again.
+    does not need the encoders again. The key holds the encoders' ids with the rows: a new
+    code-encoder adapter re-encodes everything.
     """
-    key = _rows_key(rows)
+    key = json.dumps(trained_on(), sort_keys=True) + _rows_key(rows)
     if cache.exists() and str(np.load(cache).get("key", "")) != key:
-        cache.unlink()  # the data changed since these vectors were computed
+        cache.unlink()  # the data or an encoder changed since these vectors were computed
     if cache.exists():
         cached = np.load(cache)["x"]
         vectors = cached[:, -VECTOR_WIDTH:]
