@@ -6,6 +6,11 @@ When the code's default for that parameter is a literal too and a different one,
 documentation no longer tells the truth. Only literals are compared (numbers, strings,
 booleans, None/null): a default computed from a name or a call could be anything, and a code
 default of None often means "fall back to the documented value", so neither is judged.
+
+Prose states values too, without naming the parameter: "Tries up to 3 times" over
+`retries=3`. Such a count is read only across a change (`newly_contradicted_in_prose`): a
+number that the old code's default of a parameter equalled, in a sentence of the unchanged
+documentation, and that the new code's default of the same parameter no longer is.
 """
 
 from __future__ import annotations
@@ -23,6 +28,10 @@ _VALUE = r"(?P<value>``[^`]+``|`[^`]+`|'[^']*'|\"[^\"]*\"|-?\d[\d_]*(?:\.\d+)?(?
 # "defaults to 5", "default is 5", "default: 5", "default=5", "default value is 5", "(default 5)"
 _STATED = re.compile(r"\bdefault(?:s|\s+value)?(?:\s+(?:to|is|of)|\s*[:=]|\s+(?=[-\d`'\"TFNtfn]))\s*" + _VALUE,
                      re.IGNORECASE)
+# A count in prose: "3 times", "5 seconds", "up to 100 items" (not "1.2.3", "x2", "3rd", "50%").
+_COUNT = re.compile(r"(?<![\w.,:/=+*-])(?P<count>\d+(?:\.\d+)?)(?=\s+[A-Za-z])")
+_VERSION_LINE = re.compile(r"\b(?:versions?|versionadded|versionchanged|deprecated|since|python|release[sd]?)\b",
+                           re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.!?\n]*(?:\.(?!\d)|[!?]|\n|$)")
 _JS_WORDS = {"true": True, "false": False, "null": None, "undefined": None}
 
@@ -101,6 +110,63 @@ def newly_contradicted(parsed: ParsedDoc, old_params: Sequence[Param],
     before = {c.stated.param for c in contradictions(parsed, old_params)}
     old_names = {p.name.lstrip("*") for p in old_params}
     return [c for c in contradictions(parsed, new_params) if c.stated.param in old_names - before]
+
+
+def newly_contradicted_in_prose(doc: str, old_params: Sequence[Param],
+                                new_params: Sequence[Param]) -> list[Contradiction]:
+    """Return the counts in the documentation's prose that a parameter's default held and no longer holds.
+
+    A count is a number followed by a word ("3 times", "5 seconds", "100 items") in a prose
+    line; doctest examples and their output, and lines about versions, are not prose. Numbers
+    only: a count that two parameters' old defaults both equal is ambiguous and skipped.
+
+    Args:
+        doc: The unchanged documentation text.
+        old_params: The unit's parameters before the change.
+        new_params: Its parameters after the change.
+
+    Returns:
+        One entry per parameter whose old default the prose stated and whose new default differs.
+    """
+    old, new = _numeric_defaults(old_params), _numeric_defaults(new_params)
+    found: dict[str, Contradiction] = {}
+    for value, text, sentence in _prose_counts(doc):
+        matching = [name for name, default in old.items() if same_value(default, value)]
+        if len(matching) != 1 or matching[0] in found:
+            continue
+        name = matching[0]
+        if name in new and not same_value(new[name], value):
+            code = next(p.default for p in new_params if p.name.lstrip("*") == name)
+            found[name] = Contradiction(StatedDefault(name, value, text, sentence), code.strip())
+    return list(found.values())
+
+
+def _numeric_defaults(params: Sequence[Param]) -> dict[str, int | float]:
+    numbers = {}
+    for param in params:
+        value = literal(param.default) if param.default is not None else _UNKNOWN
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            numbers[param.name.lstrip("*")] = value
+    return numbers
+
+
+def _prose_counts(doc: str) -> Iterator[tuple[int | float, str, str]]:
+    """Yield (value, as written, its sentence) for each count in the prose lines of a documentation."""
+    example = False
+    prose = []
+    for line in doc.splitlines():
+        stripped = line.strip()
+        if stripped.startswith(">>>"):
+            example = True
+        elif not stripped:
+            example = False
+        if not example and stripped and not _VERSION_LINE.search(stripped):
+            prose.append(stripped)
+    text = " ".join(prose)
+    for match in _COUNT.finditer(text):
+        value = literal(match.group("count"))
+        if value is not _UNKNOWN:
+            yield value, match.group("count"), _sentence_of(text, match.start())
 
 
 def literal(text: str) -> object:

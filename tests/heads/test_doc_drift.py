@@ -9,6 +9,7 @@ from codeassist.heads.asset import Head, save_head
 from codeassist.heads.doc_drift.explain import explain
 from codeassist.heads.doc_drift.features import facts, structural_features
 from codeassist.heads.doc_drift.head import FAMILY, load_head, trained_on
+from codeassist.parsing.doc_values import newly_contradicted_in_prose
 
 DOC = """Fetch a page.
 
@@ -60,6 +61,47 @@ def test_structural_features(new, expected):
 )
 def test_explanations_name_the_change(new, message):
     assert message in explain(DOC, OLD, new, "python")
+
+
+RETRY_DOC = """Fetch a URL, retrying failed attempts.
+
+    Tries up to 3 times and waits 5 seconds between attempts.
+
+    >>> fetch("http://x", retries=3)  # 3 tries
+    'body'
+    """
+RETRY = "def fetch(url, retries=3, pause=5):\n    return get(url, retries, pause)\n"
+
+
+@pytest.mark.parametrize(
+    ("new", "found"),
+    [
+        (RETRY.replace("retries=3", "retries=7"), [("retries", 3, "7")]),
+        (RETRY.replace("pause=5", "pause=2.5"), [("pause", 5, "2.5")]),
+        (RETRY.replace("retries=3, pause=5", "retries=3, pause=5.0"), []),  # the same value
+        (RETRY.replace("retries=3", "retries=RETRIES"), []),                 # not a literal: not judged
+        (RETRY.replace("return get", "return fetch_all"), []),               # no default moved
+    ],
+)
+def test_a_prose_count_that_a_default_held_is_contradicted_by_its_change(new, found):
+    contradictions = newly_contradicted_in_prose(RETRY_DOC, facts(RETRY, "python").unit.params,
+                                                 facts(new, "python").unit.params)
+    assert [(c.stated.param, c.stated.value, c.code_default) for c in contradictions] == found
+
+
+def test_doctest_lines_versions_and_shared_defaults_are_not_prose_counts():
+    old = facts("def f(a=3, b=3, c=4):\n    return a\n", "python").unit.params
+    new = facts("def f(a=7, b=7, c=9):\n    return a\n", "python").unit.params
+    assert newly_contradicted_in_prose("Runs 3 passes.", old, new) == []         # a and b both held 3
+    assert newly_contradicted_in_prose(">>> f()  # 4 calls\n", old, new) == []   # a doctest
+    assert newly_contradicted_in_prose("Changed in version 4 of the API.", old, new) == []
+    assert [c.stated.param for c in newly_contradicted_in_prose("Keeps 4 copies.", old, new)] == ["c"]
+
+
+def test_a_contradicted_prose_count_is_explained_with_its_sentence_and_the_new_value():
+    message = explain(RETRY_DOC, RETRY, RETRY.replace("retries=3", "retries=7"), "python")
+    assert "“Tries up to 3 times and waits 5 seconds between attempts.”" in message
+    assert "`retries=3`" in message and "`retries=7`" in message
 
 
 def _head(**trained: object) -> Head:

@@ -1,7 +1,7 @@
 """Why CA201 reports a unit: which part of the documentation no longer matches which change.
 
 The structural facts come first (a documented parameter that left the signature, a documented
-default the change contradicted, a return value or a raised exception that went away, a
+default or a prose count the change contradicted, a return value or a raised exception that went away, a
 changed return type, code names the documentation mentions that the code no longer uses);
 failing those, the documentation sentence the code encoder finds least like the new code.
 A "code name" is one written as code: in backticks, or shaped like an identifier
@@ -16,7 +16,7 @@ import re
 import numpy as np
 
 from codeassist.heads.doc_drift.features import Facts, facts, parsed_doc
-from codeassist.parsing.doc_values import newly_contradicted
+from codeassist.parsing.doc_values import newly_contradicted, newly_contradicted_in_prose
 from codeassist.parsing.docstrings import clean_name, summary_of
 from codeassist.records import RECEIVER, TYPE_PARAMETER
 
@@ -53,6 +53,10 @@ def explain(old_doc: str, old_code: str, new_code: str, language: str = "python"
         for found in newly_contradicted(sections, old.unit.params, new.unit.params):
             stated = found.stated
             return (f"documentation says `{stated.param}` defaults to {stated.text} (“{stated.sentence}”); "
+                    f"this change made it `{stated.param}={found.code_default}`")
+        for found in newly_contradicted_in_prose(old_doc, old.unit.params, new.unit.params):
+            stated = found.stated
+            return (f"documentation says “{stated.sentence}”, which held for `{stated.param}={stated.text}`; "
                     f"this change made it `{stated.param}={found.code_default}`")
     returns = sections.returns is not None and old.unit is not None and new.unit is not None
     if returns and old.unit.returns_value and not new.unit.returns_value:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from codeassist.parsing.doc_values import Contradiction, newly_contradicted
+from codeassist.parsing.doc_values import Contradiction, newly_contradicted, newly_contradicted_in_prose
 from codeassist.parsing.docstrings import JAVADOC, JSDOC, PYTHON, RUSTDOC, GODOC, clean_name, parse_doc, summary_of
 from codeassist.parsing.parse import parse_source
 from codeassist.records import RECEIVER, TYPE_PARAMETER, CodeUnit, ParsedDoc
@@ -92,6 +92,9 @@ def facts(code: str, language: str) -> Facts:
 def changed_defaults(example: Example) -> list[Contradiction]:
     """Return the documented defaults that held for the old code and that the new code contradicts.
 
+    Both kinds: a parameter's stated default ("Defaults to 5.") and a count in the prose that
+    a parameter's old default equalled ("Tries up to 3 times" over `retries=3`).
+
     Args:
         example: One changed unit.
 
@@ -101,7 +104,10 @@ def changed_defaults(example: Example) -> list[Contradiction]:
     old, new = facts(example.old_code, example.language), facts(example.new_code, example.language)
     if old.unit is None or new.unit is None:
         return []
-    return newly_contradicted(parsed_doc(example.old_doc, example.language), old.unit.params, new.unit.params)
+    stated = newly_contradicted(parsed_doc(example.old_doc, example.language), old.unit.params, new.unit.params)
+    named = {found.stated.param for found in stated}
+    prose = newly_contradicted_in_prose(example.old_doc, old.unit.params, new.unit.params)
+    return stated + [found for found in prose if found.stated.param not in named]
 
 
 def _param_names(unit: CodeUnit | None) -> list[str]:

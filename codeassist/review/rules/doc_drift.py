@@ -27,7 +27,10 @@ CA201 = Rule(
     "and the new code (through the code and documentation encoders, plus structural edit "
     "features such as parameters removed or a return value dropped) and estimates the "
     "probability that the documentation is now stale. At 0.5 or above it reports the unit, "
-    "saying which part of the documentation no longer matches which change. Units that a "
+    "saying which part of the documentation no longer matches which change. A default the "
+    "documentation states (\"Defaults to 5.\") or a count in its prose (\"Tries up to 3 times\") "
+    "that a parameter's old default held and the change made untrue is reported whatever the "
+    "head says, quoting the sentence and the new value. Units that a "
     "CA1xx rule already reports are skipped. Runs in `codeassist review`, on Python only: "
     "the head was trained on Python release histories, and on JavaScript (commander 11 → 12, "
     "axios 1.6 → 1.7) none of 14 findings read by hand was right (benchmarks/precision).",
