@@ -25,6 +25,8 @@ import difflib
 import random
 import re
 import shutil
+import subprocess
+import sys
 import tarfile
 import tempfile
 import zipfile
@@ -37,6 +39,7 @@ from codeassist.parsing.pairing import pair_units
 from codeassist.parsing.parse import parse_source
 from codeassist.records import CLASS, RECEIVER, VAR_KEYWORD, VAR_POSITIONAL, CodeUnit
 from training.config import add_config_arguments, load_config, parse_set
+from training.data.fetch_sources import fetch
 from training.data.mine_pairs import SKIP_DIRS
 
 COLUMNS = ("package", "source", "kind", "path", "qualname", "old_doc", "old_code", "new_code",
@@ -172,12 +175,36 @@ def find_archive(archives: Path, package: str, version: str) -> Path | None:
         The .tar.gz or .zip sdist, or None when it was not downloaded.
     """
     wanted = {package.lower().replace("-", "_"), package.lower().replace("_", "-"), package.lower()}
-    for file in archives.iterdir():
+    # fetch_release downloads into `pypi/`; sdists copied in by hand may sit at the top.
+    files = [file for folder in (archives, archives / "pypi") if folder.is_dir() for file in folder.iterdir()]
+    for file in files:
         name = file.name.lower()
         for stem in wanted:
             if name.startswith(f"{stem}-{version}.") and name.endswith((".tar.gz", ".zip")):
                 return file
     return None
+
+
+def fetch_releases(packages: dict[str, list[str]], archives: Path) -> list[str]:
+    """Download every pinned release sdist that is not in `archives` yet.
+
+    Args:
+        packages: Distribution name → releases, as the config pins them.
+        archives: The directory of downloaded sdists.
+
+    Returns:
+        The `NAME==VERSION` specs that could not be fetched (reported; their releases are skipped).
+    """
+    failed = []
+    for package, versions in packages.items():
+        for version in versions:
+            if find_archive(archives, package, version) is None:
+                try:
+                    fetch("pypi", f"{package}=={version}", archives)
+                except (RuntimeError, subprocess.SubprocessError) as exc:
+                    print(f"  {package} {version}: {exc}", file=sys.stderr)
+                    failed.append(f"{package}=={version}")
+    return failed
 
 
 class _Author:
@@ -373,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from tqdm import tqdm
 
+    fetch_releases(config["packages"], archives)
     rows: list[dict] = []
     for package, versions in tqdm(config["packages"].items(), desc="packages"):
         repo, tags = build_history(package, versions, archives, repos)
